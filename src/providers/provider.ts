@@ -1,0 +1,21 @@
+import type { ProviderOutcome } from '../recognition/outcome.ts';
+import type { ImageInfo } from '../recognition/inspect-image.ts';
+
+/**
+ * One way of turning an image into KTP fields. A provider never caches and never throws for a
+ * bad answer from the world: timeouts, HTTP errors and engine failures become an `ErrorOutcome`.
+ */
+export interface KtpProvider {
+  /** `ekycpro` or `local`; namespaces cache keys so two providers never share answers. */
+  readonly name: string;
+  /**
+   * Recognise an image that already passed inspection (known format, within the size limit).
+   * `signal` aborts work nobody waits for any more; a provider that has already spent money
+   * on the request still resolves normally.
+   */
+  recognize(bytes: Uint8Array, image: ImageInfo, signal?: AbortSignal): Promise<ProviderOutcome>;
+  /** Whether the provider can answer now (models loaded, key configured). Defaults to true. */
+  isReady?(): boolean;
+  /** Release threads, sockets and timers. */
+  close?(): Promise<void>;
+}
