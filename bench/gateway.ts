@@ -1,0 +1,92 @@
+/**
+ * `npm run bench`: the gateway core's figures, measured in one run on this machine.
+ *  1. Latency of a cache-hit `recognizeKtp` (200 KB image, multipart) against `{ __typename }` on
+ *     the same server, median and p99, and their ratio (goal: median ratio <= 2).
+ *  2. Upstream calls for 50 concurrent + 50 sequential identical uploads (goal: exactly 1).
+ * The paid API is the loopback fake of the tests, with 200 ms of recognition latency.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from '../src/config.ts';
+import { createGateway } from '../src/gateway.ts';
+import { createEkycproProvider } from '../src/providers/ekycpro/index.ts';
+import { contentHash } from '../src/recognition/content-hash.ts';
+import { FAKE_API_KEY, startFakeEkycpro } from '../test/support/fake-ekycpro.ts';
+import { testPngOfSize } from '../test/support/images.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 400);
+const QUERY = 'mutation ($image: Upload!) { recognizeKtp(image: $image) { __typename ... on KtpIdentity { nik name birthDate cached } ... on OcrError { code } } }';
+
+const fake = await startFakeEkycpro();
+fake.latencyMs = 200;
+const gateway = createGateway({
+  config: loadConfig({}),
+  provider: createEkycproProvider({ url: fake.url, apiKey: FAKE_API_KEY }),
+});
+const server = createServer(gateway.handler);
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+
+function upload(image: Uint8Array): Promise<Response> {
+  const form = new FormData();
+  form.set('operations', JSON.stringify({ query: QUERY, variables: { image: null } }));
+  form.set('map', JSON.stringify({ 0: ['variables.image'] }));
+  form.set('0', new File([image], 'ktp.png', { type: 'image/png' }));
+  return fetch(endpoint, { method: 'POST', headers: { 'x-graphql-yoga-csrf': '1' }, body: form });
+}
+
+function typename(): Promise<Response> {
+  return fetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ __typename }' }),
+  });
+}
+
+async function timed(call: () => Promise<Response>): Promise<number> {
+  const start = performance.now();
+  const response = await call();
+  await response.text();
+  return performance.now() - start;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const format = (ms: number) => `${ms.toFixed(2)} ms`;
+
+// 1. Cache hit vs { __typename }, interleaved so that machine noise hits both alike.
+const image = await testPngOfSize(1, 200 * 1024);
+const first = (await (await upload(image)).json()) as { data: { recognizeKtp: { cached: boolean } } };
+if (first.data.recognizeKtp.cached) throw new Error('the first upload should not be a cache hit');
+for (let i = 0; i < 50; i++) {
+  await timed(() => upload(image));
+  await timed(typename);
+}
+const hits: number[] = [];
+const typenames: number[] = [];
+for (let i = 0; i < ROUNDS; i++) {
+  hits.push(await timed(() => upload(image)));
+  typenames.push(await timed(typename));
+}
+hits.sort((a, b) => a - b);
+typenames.sort((a, b) => a - b);
+
+// 2. 50 concurrent + 50 sequential identical uploads of a new image.
+const fresh = await testPngOfSize(2, 200 * 1024);
+await Promise.all(Array.from({ length: 50 }, () => upload(fresh).then((r) => r.text())));
+for (let i = 0; i < 50; i++) await (await upload(fresh)).text();
+const calls = fake.callsFor(contentHash(fresh));
+
+console.log(`ktp-gateway benchmark (${ROUNDS} rounds, image ${image.byteLength} bytes, node ${process.version})`);
+console.log('');
+console.log('| request                         | median    | p99       |');
+console.log('|---------------------------------|-----------|-----------|');
+console.log(`| recognizeKtp, cache hit (200 KB) | ${format(percentile(hits, 50))} | ${format(percentile(hits, 99))} |`);
+console.log(`| { __typename }                  | ${format(percentile(typenames, 50))} | ${format(percentile(typenames, 99))} |`);
+console.log(`| ratio                           | ${(percentile(hits, 50) / percentile(typenames, 50)).toFixed(2)}x     | ${(percentile(hits, 99) / percentile(typenames, 99)).toFixed(2)}x     |`);
+console.log('');
+console.log(`upstream calls for 50 concurrent + 50 sequential identical uploads: ${calls}`);
+
+server.closeAllConnections();
+server.close();
+await gateway.close();
+await fake.close();

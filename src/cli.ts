@@ -1,0 +1,107 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { execute, parse } from 'graphql';
+import { ConfigError, loadConfig } from './config.ts';
+import type { OcrErrorCode } from './recognition/outcome.ts';
+import { createMemoryOutcomeCache } from './recognition/outcome-cache.ts';
+import { createRecognizer } from './recognition/recognizer.ts';
+import { createProvider } from './providers/index.ts';
+import { createGraphQLContext } from './schema/context.ts';
+import { subgraphSchema } from './schema/index.ts';
+import { RECOGNIZE_KTP_OPERATION } from './schema/operations.ts';
+
+const HELP = `Usage: ktp-gateway recognize <image> [--json]
+
+Recognises one KTP image (jpeg, png or bmp, at most 2 MiB) with the configured provider,
+without a server, and prints the result of the GraphQL mutation recognizeKtp.
+
+  --json     print the GraphQL result as JSON (data.recognizeKtp), for scripts
+  --help     show this help
+
+The provider comes from the same environment as the server (see the README):
+KTP_PROVIDER=local (default, offline) or ekycpro with EKYCPRO_URL and EKYCPRO_API_KEY.
+
+Exit codes:
+  0  a KtpIdentity was recognised
+  1  an unexpected error (a bug: please report it)
+  2  usage error (no such file, bad arguments, bad configuration)
+  3  FAIL: the image was read but no KTP was recognised
+  4  the image was refused: INVALID_REQUEST, IMAGE_INVALID_FORMAT, IMAGE_INVALID_SIZE
+  5  the provider is unavailable: INNER_ERROR, UPSTREAM_UNAVAILABLE (retry later)
+`;
+
+export const EXIT_CODES: Record<OcrErrorCode, number> = {
+  FAIL: 3,
+  INVALID_REQUEST: 4,
+  IMAGE_INVALID_FORMAT: 4,
+  IMAGE_INVALID_SIZE: 4,
+  INNER_ERROR: 5,
+  UPSTREAM_UNAVAILABLE: 5,
+};
+
+type Result = { __typename: 'KtpIdentity'; [field: string]: unknown } | { __typename: 'OcrError'; code: OcrErrorCode; message: string };
+
+export async function runCli(argv: string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    err(`${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const [command, path, ...rest] = parsed.positionals;
+  if (parsed.values.help || command === 'help') {
+    out(HELP);
+    return 0;
+  }
+  if (command !== 'recognize' || !path || rest.length > 0) {
+    err(HELP);
+    return 2;
+  }
+
+  let bytes: Buffer;
+  let config;
+  try {
+    config = loadConfig();
+    bytes = await readFile(path);
+  } catch (error) {
+    err(`ktp-gateway: ${error instanceof ConfigError ? error.message : `cannot read ${path}`}\n`);
+    return 2;
+  }
+
+  const provider = await createProvider(config);
+  try {
+    const recognizer = createRecognizer({ provider, cache: createMemoryOutcomeCache({ maxBytes: 0 }) });
+    const result = await execute({
+      schema: subgraphSchema,
+      document: parse(RECOGNIZE_KTP_OPERATION),
+      variableValues: { image: new File([bytes], basename(path)) },
+      contextValue: createGraphQLContext(recognizer, undefined),
+    });
+    if (result.errors?.length) {
+      err(`ktp-gateway: ${result.errors.map((e) => e.message).join('; ')}\n`);
+      return 1;
+    }
+    const answer = (result.data as { recognizeKtp: Result }).recognizeKtp;
+    out(parsed.values.json ? `${JSON.stringify(answer, null, 2)}\n` : describe(answer));
+    return answer.__typename === 'KtpIdentity' ? 0 : EXIT_CODES[answer.code];
+  } finally {
+    await provider.close?.();
+  }
+}
+
+function describe(answer: Result): string {
+  if (answer.__typename === 'OcrError') return `${answer.code}: ${answer.message}\n`;
+  const lines: string[] = [];
+  const walk = (value: unknown, prefix: string) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      if (Array.isArray(value)) value = value.map((item) => (typeof item === 'object' ? JSON.stringify(item) : item)).join(', ');
+      if (value !== null && value !== '') lines.push(`${prefix.padEnd(28)} ${String(value)}`);
+      return;
+    }
+    for (const [key, inner] of Object.entries(value)) if (key !== '__typename') walk(inner, prefix ? `${prefix}.${key}` : key);
+  };
+  walk(answer, '');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,125 @@
+/**
+ * Every setting of the gateway, parsed once from the environment into a typed object.
+ * The defaults live here and in the README's configuration table, nowhere else.
+ */
+export interface GatewayConfig {
+  /** `PORT`, default 4000. */
+  port: number;
+  /** `HOST`, default `0.0.0.0`. */
+  host: string;
+  /** `KTP_PROVIDER`: `local` (embedded offline engine, the default) or `ekycpro` (the paid API). */
+  provider: 'local' | 'ekycpro';
+  ekycpro: {
+    /** `EKYCPRO_URL`, default the public endpoint. */
+    url: string;
+    /** `EKYCPRO_API_KEY`; without it the server starts and recognitions answer a clear error. */
+    apiKey: string | undefined;
+    /** `EKYCPRO_TIMEOUT_MS`, default 15000: the contract says large images take longer than 2 s. */
+    timeoutMs: number;
+    /** `EKYCPRO_RETRIES`, default 2: extra attempts after an `INNER_ERROR` answer (free, so safe to repeat). */
+    retries: number;
+    /** `EKYCPRO_BREAKER_THRESHOLD`, default 5 consecutive failures open the circuit. */
+    breakerThreshold: number;
+    /** `EKYCPRO_BREAKER_COOLDOWN_MS`, default 10000: how long an open circuit answers at once. */
+    breakerCooldownMs: number;
+  };
+  local: {
+    /** `LOCAL_OCR_WORKERS`; undefined lets the engine pick its default for the machine. */
+    workers: number | undefined;
+    /** `LOCAL_OCR_MAX_QUEUE`; undefined lets the engine pick its default. */
+    maxQueue: number | undefined;
+  };
+  cache: {
+    /** `CACHE_MAX_BYTES`, default 64 MiB of kept outcomes. */
+    maxBytes: number;
+    /** `CACHE_TTL_SECONDS`, default 86400 (a day): a KTP is personal data, keep it no longer than useful. */
+    ttlSeconds: number;
+  };
+  /** `MAX_REQUEST_BYTES`, default 8 MiB: larger request bodies are refused with 413 before they are buffered. */
+  maxRequestBytes: number;
+  /** `MAX_RECOGNITIONS_PER_OPERATION`, default 4: aliases of `recognizeKtp` beyond this are refused. */
+  maxRecognitionsPerOperation: number;
+  /** `GRAPHIQL`: served unless `NODE_ENV=production`, or forced with `GRAPHIQL=true|false`. */
+  graphiql: boolean;
+  /**
+   * `REST_API_KEYS`: comma-separated keys that clients of `POST /v1/id_ocr/general` must send in
+   * `X-API-Key`. Empty (the default): the header is ignored.
+   */
+  restApiKeys: string[];
+}
+
+export const DEFAULT_EKYCPRO_URL = 'https://api.ekycpro.com/v1/id_ocr/general';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): GatewayConfig {
+  const provider = (env.KTP_PROVIDER ?? 'local').trim().toLowerCase();
+  if (provider !== 'local' && provider !== 'ekycpro') {
+    throw new ConfigError(`KTP_PROVIDER must be "local" or "ekycpro", got "${provider}"`);
+  }
+  return {
+    port: integer(env, 'PORT', 4000, { min: 0, max: 65535 }),
+    host: env.HOST?.trim() || '0.0.0.0',
+    provider,
+    ekycpro: {
+      url: url(env, 'EKYCPRO_URL', DEFAULT_EKYCPRO_URL),
+      apiKey: env.EKYCPRO_API_KEY?.trim() || undefined,
+      timeoutMs: integer(env, 'EKYCPRO_TIMEOUT_MS', 15_000, { min: 1 }),
+      retries: integer(env, 'EKYCPRO_RETRIES', 2, { min: 0, max: 10 }),
+      breakerThreshold: integer(env, 'EKYCPRO_BREAKER_THRESHOLD', 5, { min: 1 }),
+      breakerCooldownMs: integer(env, 'EKYCPRO_BREAKER_COOLDOWN_MS', 10_000, { min: 0 }),
+    },
+    local: {
+      workers: optionalInteger(env, 'LOCAL_OCR_WORKERS', { min: 1, max: 64 }),
+      maxQueue: optionalInteger(env, 'LOCAL_OCR_MAX_QUEUE', { min: 0 }),
+    },
+    cache: {
+      maxBytes: integer(env, 'CACHE_MAX_BYTES', 64 * 1024 * 1024, { min: 0 }),
+      ttlSeconds: integer(env, 'CACHE_TTL_SECONDS', 86_400, { min: 1 }),
+    },
+    maxRequestBytes: integer(env, 'MAX_REQUEST_BYTES', 8 * 1024 * 1024, { min: 1024 }),
+    maxRecognitionsPerOperation: integer(env, 'MAX_RECOGNITIONS_PER_OPERATION', 4, { min: 1 }),
+    graphiql: boolean(env, 'GRAPHIQL', env.NODE_ENV !== 'production'),
+    restApiKeys: (env.REST_API_KEYS ?? '')
+      .split(',')
+      .map((key) => key.trim())
+      .filter(Boolean),
+  };
+}
+
+function optionalInteger(env: Env, name: string, bounds: { min?: number; max?: number }): number | undefined {
+  const text = env[name]?.trim();
+  return text ? integer(env, name, 0, bounds) : undefined;
+}
+
+function integer(env: Env, name: string, fallback: number, { min = -Infinity, max = Infinity } = {}): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer in [${min}, ${max}], got "${text}"`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const text = env[name]?.trim().toLowerCase();
+  if (!text) return fallback;
+  if (['1', 'true', 'yes'].includes(text)) return true;
+  if (['0', 'false', 'no'].includes(text)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${text}"`);
+}
+
+function url(env: Env, name: string, fallback: string): string {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  try {
+    return new URL(text).toString();
+  } catch {
+    throw new ConfigError(`${name} must be an absolute URL`);
+  }
+}

@@ -1,0 +1,111 @@
+import { createServerAdapter, type ServerAdapter } from '@whatwg-node/server';
+import { createFetch } from '@whatwg-node/fetch';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { GatewayConfig } from './config.ts';
+import { readLimitedBody, TOO_LARGE } from './http/limit-body.ts';
+import { useMaxFieldOccurrences } from './http/use-max-field-occurrences.ts';
+import type { KtpProvider } from './providers/provider.ts';
+import { createMemoryOutcomeCache, type OutcomeCache } from './recognition/outcome-cache.ts';
+import { createRecognizer, type Recognizer } from './recognition/recognizer.ts';
+import { CONTRACT_PATH, createContractEndpoint } from './rest/contract-endpoint.ts';
+import { createGraphQLContext, type GraphQLContext } from './schema/context.ts';
+import { subgraphSchema } from './schema/index.ts';
+
+export interface GatewayOptions {
+  config: Pick<GatewayConfig, 'cache' | 'maxRequestBytes' | 'maxRecognitionsPerOperation' | 'graphiql' | 'restApiKeys'>;
+  provider: KtpProvider;
+  /** Defaults to the process-wide LRU from `config.cache`. */
+  cache?: OutcomeCache;
+}
+
+export interface Gateway {
+  /** Fetch-API handler for every route; also a Node `(req, res)` listener. */
+  handler: ServerAdapter<Record<string, never>, { handle(request: Request): Promise<Response> }>;
+  yoga: YogaServerInstance<Record<string, never>, GraphQLContext>;
+  recognizer: Recognizer;
+  close(): Promise<void>;
+}
+
+export const GRAPHQL_PATH = '/graphql';
+
+/**
+ * Builds the whole gateway from injected parts: the provider (a paid API URL, a fake one in tests,
+ * or the local engine) and the cache. `server.ts` adds only the socket and the signals.
+ */
+export function createGateway({ config, provider, cache }: GatewayOptions): Gateway {
+  const recognizer = createRecognizer({
+    provider,
+    cache: cache ?? createMemoryOutcomeCache({ maxBytes: config.cache.maxBytes, ttlSeconds: config.cache.ttlSeconds }),
+  });
+
+  const yoga = createYoga<Record<string, never>, GraphQLContext>({
+    schema: subgraphSchema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    context: ({ request }) => createGraphQLContext(recognizer, request.signal),
+    graphiql: config.graphiql ? { title: 'ktp-gateway', defaultQuery: GRAPHIQL_DEFAULT_QUERY } : false,
+    landingPage: false,
+    // One file per request: the multipart parser refuses a second one instead of buffering it.
+    fetchAPI: createFetch({ formDataLimits: { files: 1, fileSize: config.maxRequestBytes } }),
+    plugins: [
+      // Apollo Client's upload link users are told to send `Apollo-Require-Preflight`; accept both.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
+      useMaxFieldOccurrences({ fieldName: 'recognizeKtp', max: config.maxRecognitionsPerOperation }),
+    ],
+    // No request logging: variables and errors may carry personal data.
+    logging: 'warn',
+  });
+
+  const contractEndpoint = createContractEndpoint({
+    recognizer,
+    clientApiKeys: config.restApiKeys,
+    maxRequestBytes: config.maxRequestBytes,
+  });
+
+  const handle = async (request: Request): Promise<Response> => {
+    const { pathname } = new URL(request.url);
+    if (pathname === '/healthz') return Response.json({ status: 'ok' });
+    if (pathname === '/readyz') {
+      const ready = provider.isReady?.() ?? true;
+      return Response.json({ ready, provider: provider.name }, { status: ready ? 200 : 503 });
+    }
+    if (pathname === CONTRACT_PATH) return contractEndpoint(request);
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return yoga.fetch(request);
+
+    const body = await readLimitedBody(request, config.maxRequestBytes);
+    if (body === TOO_LARGE) {
+      return Response.json(
+        { errors: [{ message: `Request body larger than ${config.maxRequestBytes} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] },
+        // Closing the connection is the only way to stop a client that is still sending.
+        { status: 413, headers: { connection: 'close' } },
+      );
+    }
+    return yoga.fetch(new URL(request.url), { method: request.method, headers: request.headers, body, signal: request.signal });
+  };
+
+  return {
+    handler: createServerAdapter<Record<string, never>, { handle(request: Request): Promise<Response> }>({ handle }),
+    yoga,
+    recognizer,
+    close: async () => {
+      await provider.close?.();
+    },
+  };
+}
+
+const GRAPHIQL_DEFAULT_QUERY = `# GraphiQL cannot attach files, so recognizeKtp is tried from a terminal:
+#
+#   curl http://localhost:4000/graphql \\
+#     -H 'x-graphql-yoga-csrf: 1' \\
+#     -F operations='{"query":"mutation ($image: Upload!) { recognizeKtp(image: $image) { __typename ... on KtpIdentity { nik name birthDate } ... on OcrError { code message } } }","variables":{"image":null}}' \\
+#     -F map='{"0":["variables.image"]}' \\
+#     -F 0=@ktp.jpg
+#
+# Here you can explore the schema and check the recognizer:
+query {
+  ktpRecognizerStatus {
+    provider
+    ready
+  }
+}
+`;

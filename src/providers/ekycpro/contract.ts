@@ -1,0 +1,73 @@
+import {
+  CONTRACT_FIELD_KEYS,
+  CONTRACT_MESSAGES,
+  OCR_ERROR_CODES,
+  ocrError,
+  type OcrErrorCode,
+  type ProviderOutcome,
+  type RawKtpFields,
+} from '../../recognition/outcome.ts';
+
+/**
+ * Turns whatever the paid API answered into an outcome. The contract promises HTTP 200 with a
+ * `{ status, message }` JSON body; the world also sends 5xx HTML pages, truncated JSON and
+ * statuses nobody documented. Only a recognisable contract answer is trusted; everything else
+ * is `UPSTREAM_UNAVAILABLE`.
+ */
+export function parseContractAnswer(httpStatus: number, bodyText: string): ProviderOutcome {
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    return unavailable(
+      httpStatus >= 200 && httpStatus < 300
+        ? 'the OCR upstream answered something that is not JSON'
+        : `the OCR upstream answered HTTP ${httpStatus}`,
+    );
+  }
+  if (!isRecord(body) || typeof body.status !== 'string') {
+    return unavailable(`the OCR upstream answered HTTP ${httpStatus} without a status`);
+  }
+  const status = body.status;
+  if (status === 'OK') return parseIdentity(body.message);
+  if (!isKnownStatus(status)) {
+    return unavailable('the OCR upstream answered a status outside its contract');
+  }
+  const message = typeof body.message === 'string' && body.message.trim() ? body.message : CONTRACT_MESSAGES[status];
+  return ocrError(status, message);
+}
+
+function parseIdentity(message: unknown): ProviderOutcome {
+  // An OK is charged even when its message is unusable: say so, and let the caller retry.
+  if (!isRecord(message) || typeof message.id !== 'string' || !message.id.trim()) {
+    return ocrError('UPSTREAM_UNAVAILABLE', 'the OCR upstream answered OK (charged) without an identity', {
+      charged: true,
+      retryable: true,
+    });
+  }
+  const fields = {} as RawKtpFields;
+  for (const key of CONTRACT_FIELD_KEYS) fields[key] = asText(message[key]);
+  return { kind: 'identity', fields, charged: true };
+}
+
+/**
+ * "maybe empty": absent, null or a number where a string was promised all read as text or ''.
+ * Strings are kept verbatim (untrimmed): the contract endpoint passes them on exactly as received.
+ */
+function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  return '';
+}
+
+function isKnownStatus(status: string): status is Exclude<OcrErrorCode, 'UPSTREAM_UNAVAILABLE'> {
+  return status !== 'UPSTREAM_UNAVAILABLE' && (OCR_ERROR_CODES as readonly string[]).includes(status);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function unavailable(message: string): ProviderOutcome {
+  return ocrError('UPSTREAM_UNAVAILABLE', message, { charged: false, retryable: true });
+}

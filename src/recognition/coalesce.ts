@@ -1,0 +1,58 @@
+/**
+ * Shares one piece of work between every caller that asks for the same key while it runs.
+ * The work gets its own AbortSignal, aborted only when every caller has given up: one client
+ * disconnecting must not cancel a recognition that others (or the cache) still want.
+ */
+export interface Coalescer<T> {
+  /** Run `work` for `key`, or join the run already in flight. `joined` says which happened. */
+  run(key: string, work: (signal: AbortSignal) => Promise<T>, callerSignal?: AbortSignal): Promise<{ value: T; joined: boolean }>;
+  /** How many keys are in flight; for tests and metrics. */
+  readonly size: number;
+}
+
+interface Flight<T> {
+  promise: Promise<T>;
+  controller: AbortController;
+  waiters: number;
+}
+
+export function createCoalescer<T>(): Coalescer<T> {
+  const flights = new Map<string, Flight<T>>();
+
+  return {
+    get size() {
+      return flights.size;
+    },
+    async run(key, work, callerSignal) {
+      let flight = flights.get(key);
+      const joined = flight !== undefined;
+      if (!flight) {
+        const controller = new AbortController();
+        const started: Flight<T> = { controller, waiters: 0, promise: Promise.resolve(undefined as T) };
+        started.promise = (async () => {
+          try {
+            return await work(controller.signal);
+          } finally {
+            // Settled either way: later callers must start afresh (or find the result in the cache).
+            flights.delete(key);
+          }
+        })();
+        flights.set(key, started);
+        flight = started;
+      }
+      const current = flight;
+      current.waiters++;
+      const leave = () => {
+        current.waiters--;
+        if (current.waiters === 0) current.controller.abort(callerSignal?.reason);
+      };
+      callerSignal?.addEventListener('abort', leave, { once: true });
+      try {
+        return { value: await current.promise, joined };
+      } finally {
+        // Removed on every path so a long-lived request signal does not keep this flight reachable.
+        callerSignal?.removeEventListener('abort', leave);
+      }
+    },
+  };
+}

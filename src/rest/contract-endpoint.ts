@@ -1,0 +1,80 @@
+import { timingSafeEqual } from 'node:crypto';
+import { CONTRACT_FIELD_KEYS, CONTRACT_MESSAGES, type OcrErrorCode, type Outcome } from '../recognition/outcome.ts';
+import type { Recognizer } from '../recognition/recognizer.ts';
+import { readLimitedBody, TOO_LARGE } from '../http/limit-body.ts';
+import { decodeImgParameter } from './decode-img.ts';
+
+export const CONTRACT_PATH = '/v1/id_ocr/general';
+
+export interface ContractEndpointOptions {
+  recognizer: Recognizer;
+  /** Keys clients must send in `X-API-Key`. Empty: the header is ignored. */
+  clientApiKeys: string[];
+  /** Bodies larger than this are refused with 413 before they are buffered. */
+  maxRequestBytes: number;
+}
+
+type ContractStatus = Exclude<OcrErrorCode, 'UPSTREAM_UNAVAILABLE'> | 'OK';
+
+/**
+ * `POST /v1/id_ocr/general`, the paid API's contract served by the gateway, so its existing
+ * clients switch by changing a URL. It goes through the same recognizer as `recognizeKtp`: the
+ * same image via REST then GraphQL is paid once.
+ *
+ * Every contract answer is HTTP 200, as the paid API answers them (clients written against it
+ * branch on `status`, and some HTTP clients throw on 4xx); only refusals that happen before the
+ * contract applies get another code: 401 (client key), 405 (method), 413 (body over the cap).
+ */
+export function createContractEndpoint({ recognizer, clientApiKeys, maxRequestBytes }: ContractEndpointOptions) {
+  const keys = clientApiKeys.map((key) => Buffer.from(key));
+
+  return async function handleContractRequest(request: Request): Promise<Response> {
+    if (request.method !== 'POST') {
+      return answer('INVALID_REQUEST', CONTRACT_MESSAGES.INVALID_REQUEST, { status: 405, headers: { allow: 'POST' } });
+    }
+    if (keys.length > 0 && !isKnownKey(request.headers.get('x-api-key'), keys)) {
+      return answer('INVALID_REQUEST', 'invalid X-API-Key', { status: 401 });
+    }
+    const contentType = request.headers.get('content-type')?.toLowerCase() ?? '';
+    if (!contentType.startsWith('application/x-www-form-urlencoded')) {
+      return answer('INVALID_REQUEST', CONTRACT_MESSAGES.INVALID_REQUEST);
+    }
+    // Checked before the body is read: a refused client costs no buffering.
+    const body = await readLimitedBody(request, maxRequestBytes);
+    if (body === TOO_LARGE) {
+      return answer('IMAGE_INVALID_SIZE', CONTRACT_MESSAGES.IMAGE_INVALID_SIZE, { status: 413, headers: { connection: 'close' } });
+    }
+    const img = new URLSearchParams(new TextDecoder().decode(body)).get('img');
+    const bytes = img ? decodeImgParameter(img) : null;
+    if (!bytes || bytes.byteLength === 0) return answer('INVALID_REQUEST', CONTRACT_MESSAGES.INVALID_REQUEST);
+
+    const outcome = await recognizer.recognize(bytes, { signal: request.signal });
+    return printOutcome(outcome);
+  };
+}
+
+function printOutcome(outcome: Outcome): Response {
+  // Not part of the contract, so in headers that its clients ignore: what the answer cost.
+  const headers = { 'x-ktp-cached': String(outcome.cached), 'x-ktp-charged': String(outcome.charged && !outcome.cached) };
+  if (outcome.kind === 'identity') {
+    // Exactly the documented keys, in the documented order and spelling; extras the local engine
+    // reads (blood type, issue date, ...) are GraphQL-only, so strict clients see no surprise.
+    const message: Record<string, string> = {};
+    for (const key of CONTRACT_FIELD_KEYS) message[key] = outcome.fields[key];
+    return Response.json({ status: 'OK', message }, { headers });
+  }
+  // UPSTREAM_UNAVAILABLE is ours, not the contract's: its clients know it as a server error.
+  const status: ContractStatus = outcome.code === 'UPSTREAM_UNAVAILABLE' ? 'INNER_ERROR' : outcome.code;
+  return answer(status, CONTRACT_MESSAGES[status], { headers });
+}
+
+function answer(status: ContractStatus, message: string, init: ResponseInit = {}): Response {
+  return Response.json({ status, message }, init);
+}
+
+function isKnownKey(given: string | null, keys: Buffer[]): boolean {
+  if (!given) return false;
+  const candidate = Buffer.from(given);
+  // Compared in constant time so the key cannot be guessed byte by byte from response timings.
+  return keys.some((key) => key.length === candidate.length && timingSafeEqual(key, candidate));
+}

@@ -1,0 +1,38 @@
+import { builder } from './builder.ts';
+import { OCR_ERROR_CODES } from '../recognition/outcome.ts';
+
+// Enums only for closed sets; each card value outside them stays readable in `KtpIdentity.raw`.
+
+export const GenderEnum = builder.enumType('Gender', {
+  description: '`Jenis Kelamin`: `LAKI-LAKI` → MALE, `PEREMPUAN` → FEMALE.',
+  values: ['MALE', 'FEMALE'] as const,
+});
+
+export const ReligionEnum = builder.enumType('Religion', {
+  description: '`Agama`, with spelling variants folded (KATHOLIK → KATOLIK, BUDHA → BUDDHA, KHONGHUCU → KONGHUCU).',
+  values: {
+    ISLAM: {},
+    KRISTEN: {},
+    KATOLIK: {},
+    HINDU: {},
+    BUDDHA: {},
+    KONGHUCU: {},
+    KEPERCAYAAN: { description: '`KEPERCAYAAN TERHADAP TUHAN YME`' },
+  } as const,
+});
+
+export const MaritalStatusEnum = builder.enumType('MaritalStatus', {
+  description: '`Status Perkawinan`.',
+  values: ['BELUM_KAWIN', 'KAWIN', 'CERAI_HIDUP', 'CERAI_MATI'] as const,
+});
+
+export const NationalityEnum = builder.enumType('Nationality', {
+  description: '`Kewarganegaraan`: WNI (Indonesian citizen) or WNA (foreign national).',
+  values: ['WNI', 'WNA'] as const,
+});
+
+export const OcrErrorCodeEnum = builder.enumType('OcrErrorCode', {
+  description:
+    'The paid API\'s statuses verbatim, plus UPSTREAM_UNAVAILABLE when no trustworthy answer could be had (timeout, connection failure, non-JSON or unknown answer, open circuit, missing configuration).',
+  values: OCR_ERROR_CODES,
+});

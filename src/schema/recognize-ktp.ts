@@ -1,0 +1,37 @@
+import { normaliseIdentity } from '../ktp/normalise.ts';
+import { contentHash } from '../recognition/content-hash.ts';
+import type { Outcome } from '../recognition/outcome.ts';
+import { builder } from './builder.ts';
+import { KtpIdentity, type KtpIdentityModel } from './ktp-identity.ts';
+import { OcrError, type OcrErrorModel } from './ocr-error.ts';
+
+const RecognizeKtpResult = builder.unionType('RecognizeKtpResult', {
+  description: 'What `recognizeKtp` answers: the card\'s fields, or why there are none.',
+  types: [KtpIdentity, OcrError],
+});
+
+builder.mutationField('recognizeKtp', (t) =>
+  t.field({
+    type: RecognizeKtpResult,
+    description:
+      'Recognise a photo or scan of an Indonesian e-KTP (jpeg, png or bmp, at most 2 MiB). The same bytes are never paid for twice.',
+    args: {
+      image: t.arg({ type: 'Upload', required: true }),
+    },
+    resolve: async (_root, { image }, context) => {
+      const bytes = new Uint8Array(await image.arrayBuffer());
+      const outcome = await context.recognitions.load({ bytes, contentHash: contentHash(bytes) });
+      return toGraphQL(outcome, context.now);
+    },
+  }),
+);
+
+function toGraphQL(outcome: Outcome, now: Date): KtpIdentityModel | OcrErrorModel {
+  if (outcome.kind === 'error') return outcome;
+  return {
+    ...normaliseIdentity(outcome.fields, outcome.confidence, now),
+    cached: outcome.cached,
+    // An identity always comes from an image, so the hash is always known here.
+    contentHash: outcome.contentHash ?? '',
+  };
+}

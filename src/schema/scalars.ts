@@ -1,0 +1,33 @@
+import { GraphQLError, Kind } from 'graphql';
+import { builder } from './builder.ts';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+builder.scalarType('Upload', {
+  description: 'A file sent with the GraphQL multipart request spec (Apollo Client / urql upload links, curl -F).',
+  serialize: () => {
+    throw new GraphQLError('Upload is an input-only scalar');
+  },
+  parseValue: (value) => {
+    // Yoga hands multipart files over as web `File` objects; anything else (a string, a path) is
+    // a client that did not send the multipart request spec.
+    if (value instanceof File) return value;
+    throw new GraphQLError('Upload expects a file sent as a multipart request (see the README), not an inline value');
+  },
+  parseLiteral: () => {
+    throw new GraphQLError('Upload cannot be written inline; send the file as a multipart request variable');
+  },
+});
+
+builder.scalarType('Date', {
+  description: 'A calendar date, ISO 8601 `YYYY-MM-DD`.',
+  serialize: (value) => value,
+  parseValue: (value) => {
+    if (typeof value === 'string' && ISO_DATE.test(value)) return value;
+    throw new GraphQLError('Date expects YYYY-MM-DD');
+  },
+  parseLiteral: (node) => {
+    if (node.kind === Kind.STRING && ISO_DATE.test(node.value)) return node.value;
+    throw new GraphQLError('Date expects YYYY-MM-DD');
+  },
+});

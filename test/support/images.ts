@@ -1,0 +1,42 @@
+import sharp from 'sharp';
+
+/**
+ * Small real images for tests, different bytes per `seed` so that each test has its own cache key.
+ * Not KTPs: the paid API (faked) does not look at the pixels.
+ */
+export async function testPng(seed: number, width = 32, height = 20): Promise<Uint8Array> {
+  const pixels = Buffer.alloc(width * height * 3);
+  let state = seed * 2654435761 || 1;
+  for (let i = 0; i < pixels.length; i++) {
+    state = (state * 1103515245 + 12345) >>> 0;
+    pixels[i] = state >>> 24;
+  }
+  return new Uint8Array(await sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer());
+}
+
+export async function testJpeg(seed: number, width = 32, height = 20): Promise<Uint8Array> {
+  return new Uint8Array(await sharp(await testPng(seed, width, height)).jpeg({ quality: 90 }).toBuffer());
+}
+
+/** A PNG of about `bytes` bytes (noise does not compress), for size limits and the benchmark. */
+export async function testPngOfSize(seed: number, bytes: number): Promise<Uint8Array> {
+  const side = Math.ceil(Math.sqrt(bytes / 3));
+  return testPng(seed, side, side);
+}
+
+/** Pads a PNG with a trailing ancillary-free tail so it has exactly `bytes` bytes and still ends with IEND. */
+export function padPngTo(png: Uint8Array, bytes: number): Uint8Array {
+  if (png.byteLength > bytes) throw new Error('png already larger than the target');
+  // Insert a private ancillary chunk ("tEXt" would be parsed); here a raw filler chunk "prVt".
+  const fillerData = bytes - png.byteLength - 12;
+  if (fillerData < 0) throw new Error('target too close to the png size');
+  const iendStart = png.byteLength - 12;
+  const out = new Uint8Array(bytes);
+  out.set(png.subarray(0, iendStart), 0);
+  const view = new DataView(out.buffer);
+  view.setUint32(iendStart, fillerData);
+  out.set([0x70, 0x72, 0x56, 0x74], iendStart + 4); // "prVt"
+  // CRC left zero: decoders are not asked to read this image, only the size check is.
+  out.set(png.subarray(iendStart), bytes - 12);
+  return out;
+}
