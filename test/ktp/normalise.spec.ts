@@ -1,0 +1,228 @@
+import { describe, expect, it } from 'vitest';
+import { normaliseIdentity } from '../../src/ktp/normalise.ts';
+import type { FieldConfidence, RawKtpFields } from '../../src/recognition/outcome.ts';
+
+const TODAY = new Date('2025-06-15T08:00:00Z');
+
+/** A synthetic card: made-up name and serial, real region codes. */
+const CARD: RawKtpFields = {
+  name: 'BUDI CONTOH SANTOSO',
+  id: '3273011505900001',
+  pob: 'BANDUNG',
+  dob: '15-05-1990',
+  gender: 'LAKI-LAKI',
+  address: 'JL. CONTOH RAYA NO. 12',
+  rt: '001',
+  rw: '002',
+  village: 'GEGERKALONG',
+  district: 'SUKASARI',
+  religion: 'ISLAM',
+  marital_status: 'KAWIN',
+  work: 'KARYAWAN SWASTA',
+  nationnality: 'WNI',
+  city: 'KOTA BANDUNG',
+  province: 'JAWA BARAT',
+};
+
+const EMPTY: RawKtpFields = {
+  name: '', id: '', pob: '', dob: '', gender: '', address: '', rt: '', rw: '', village: '', district: '',
+  religion: '', marital_status: '', work: '', nationnality: '', city: '', province: '',
+};
+
+describe('normaliseIdentity', () => {
+  it('normalises a clean answer from the paid API', () => {
+    const identity = normaliseIdentity(CARD, { name: 0.98, id: 0.99 }, TODAY);
+    expect(identity).toEqual({
+      nik: '3273011505900001',
+      name: 'BUDI CONTOH SANTOSO',
+      birthPlace: 'BANDUNG',
+      birthDate: '1990-05-15',
+      gender: 'MALE',
+      bloodType: null,
+      address: {
+        street: 'JL. CONTOH RAYA NO. 12',
+        rt: '001',
+        rw: '002',
+        village: 'GEGERKALONG',
+        district: 'SUKASARI',
+        city: 'KOTA BANDUNG',
+        province: 'JAWA BARAT',
+      },
+      religion: 'ISLAM',
+      maritalStatus: 'KAWIN',
+      occupation: 'KARYAWAN SWASTA',
+      nationality: 'WNI',
+      validForLife: null,
+      validUntil: null,
+      issueCity: null,
+      issueDate: null,
+      nikCheck: expect.objectContaining({ valid: true, warnings: [], birthDateMatchesCard: true, genderMatchesCard: true }),
+      confidence: [
+        { field: 'id', confidence: 0.99 },
+        { field: 'name', confidence: 0.98 },
+      ],
+      raw: CARD,
+    });
+  });
+
+  it('hands back the raw answer untouched', () => {
+    const raw = { ...CARD, religion: 'KATHOLIK' };
+    const identity = normaliseIdentity(raw, undefined, TODAY);
+    expect(identity.raw).toBe(raw);
+    expect(identity.raw.religion).toBe('KATHOLIK');
+    expect(identity.religion).toBe('KATOLIK');
+  });
+
+  it('turns every empty or blank field into null, and an empty card into no address', () => {
+    const identity = normaliseIdentity({ ...EMPTY, name: '   ' }, undefined, TODAY);
+    expect(identity).toMatchObject({
+      nik: '', name: null, birthPlace: null, birthDate: null, gender: null, bloodType: null, address: null,
+      religion: null, maritalStatus: null, occupation: null, nationality: null,
+      validForLife: null, validUntil: null, issueCity: null, issueDate: null, confidence: [],
+    });
+    expect(identity.nikCheck.valid).toBe(false);
+  });
+
+  it('keeps an address when any one part of it is known', () => {
+    expect(normaliseIdentity({ ...EMPTY, rt: '006' }, undefined, TODAY).address).toEqual({
+      street: null, rt: '006', rw: null, village: null, district: null, city: null, province: null,
+    });
+  });
+
+  it('reads the NIK as digits, repairing OCR-A slips', () => {
+    const identity = normaliseIdentity({ ...CARD, id: '3273 O115 O59O OOO1' }, undefined, TODAY);
+    expect(identity.nik).toBe('3273011505900001');
+    expect(identity.nikCheck.valid).toBe(true);
+  });
+
+  it('matches the closed sets through OCR slips and restores the printed spacing', () => {
+    const identity = normaliseIdentity({
+      ...CARD, gender: 'LAKI', religion: 'lSLAM', marital_status: 'BELUMKAWIN', nationnality: 'WN1',
+      work: 'PNS', blood_type: '0+', valid_until: 'SEUMURHIDUP',
+    }, undefined, TODAY);
+    expect(identity).toMatchObject({
+      gender: 'MALE', religion: 'ISLAM', maritalStatus: 'BELUM_KAWIN', nationality: 'WNI',
+      occupation: 'PEGAWAI NEGERI SIPIL (PNS)', bloodType: 'O+', validForLife: true, validUntil: null,
+    });
+  });
+
+  it('answers null for closed-set values it does not know, keeping them in raw', () => {
+    const raw = { ...CARD, gender: 'ALIEN', religion: 'JEDI', marital_status: '???', nationnality: 'MARS', blood_type: 'Z' };
+    const identity = normaliseIdentity(raw, undefined, TODAY);
+    expect(identity).toMatchObject({ gender: null, religion: null, maritalStatus: null, nationality: null, bloodType: null });
+    expect(identity.raw.religion).toBe('JEDI');
+  });
+
+  it('keeps an unknown occupation as read', () => {
+    expect(normaliseIdentity({ ...CARD, work: ' PENJAHIT  KEBAYA ' }, undefined, TODAY).occupation).toBe('PENJAHIT KEBAYA');
+  });
+
+  it('reads the printed unknown blood type as null', () => {
+    expect(normaliseIdentity({ ...CARD, blood_type: '-' }, undefined, TODAY).bloodType).toBeNull();
+  });
+
+  it('reads an older card’s validity date without calling it expired', () => {
+    const identity = normaliseIdentity({ ...CARD, valid_until: '17-08-2017' }, undefined, TODAY);
+    expect(identity.validForLife).toBe(false);
+    expect(identity.validUntil).toBe('2017-08-17');
+  });
+
+  it('reads the issue place and date', () => {
+    const identity = normaliseIdentity({ ...CARD, issue_city: 'KOTA BANDUNG', issue_date: '01-02-2012' }, undefined, TODAY);
+    expect(identity.issueCity).toBe('KOTA BANDUNG');
+    expect(identity.issueDate).toBe('2012-02-01');
+  });
+
+  it('respells region names from the tables when the read is confidently theirs', () => {
+    const identity = normaliseIdentity({ ...CARD, province: 'JAWABARAT', city: 'KOTABANDUNG', district: 'SUKASAR1' }, undefined, TODAY);
+    expect(identity.address).toMatchObject({ province: 'JAWA BARAT', city: 'KOTA BANDUNG', district: 'SUKASARI' });
+  });
+
+  it('keeps region names it cannot place as they were read', () => {
+    const identity = normaliseIdentity({ ...CARD, province: 'NEGERI ANTAH', city: 'KOTA ANTAH BERANTAH' }, undefined, TODAY);
+    expect(identity.address).toMatchObject({ province: 'NEGERI ANTAH', city: 'KOTA ANTAH BERANTAH' });
+  });
+
+  it('passes the printed card to the NIK check: a woman’s NIK on a card printed LAKI-LAKI is a warning', () => {
+    const identity = normaliseIdentity({ ...CARD, id: '3273015505900001' }, undefined, TODAY);
+    expect(identity.nikCheck.valid).toBe(true);
+    expect(identity.nikCheck.genderMatchesCard).toBe(false);
+    expect(identity.nikCheck.warnings).toHaveLength(1);
+  });
+
+  it('warns when the printed address is in another regency than the NIK', () => {
+    const identity = normaliseIdentity({ ...CARD, city: 'KABUPATEN BOGOR', district: 'CIBINONG' }, undefined, TODAY);
+    expect(identity.nikCheck.valid).toBe(true);
+    expect(identity.nikCheck.warnings).toEqual([expect.stringContaining('another regency/city')]);
+  });
+
+  it('lists the provider confidences sorted by field, clamped to 0..1, dropping non-numbers', () => {
+    const confidence = { work: 0.5, dob: 1.2, name: -0.1, pob: Number.NaN, rt: 'high' } as unknown as FieldConfidence;
+    expect(normaliseIdentity(CARD, confidence, TODAY).confidence).toEqual([
+      { field: 'dob', confidence: 1 },
+      { field: 'name', confidence: 0 },
+      { field: 'work', confidence: 0.5 },
+    ]);
+  });
+});
+
+describe('normaliseIdentity is total', () => {
+  /** Deterministic, so a failure reproduces. */
+  function prng(seed: number): () => number {
+    return () => {
+      seed = (seed * 1664525 + 1013904223) >>> 0;
+      return seed / 2 ** 32;
+    };
+  }
+
+  const PIECES = [
+    'A', 'z', '0', '9', ' ', '-', '/', '.', ':', '|', '?', '\t', '\n', '\u0000', '\u200b', '\u202e',
+    'é', 'e\u0301', 'ß', 'ﬁ', 'İ', '１', '٣', '中', '👍🏽', '\ud800', '\udfff', '\u{1f1ee}\u{1f1e9}',
+    'KAWIN', 'LAKI-LAKI', 'SEUMUR HIDUP', 'KOTA ', 'JAKARTA', '29-02-', '1990', '3273011505900001', '99',
+  ];
+
+  function randomText(next: () => number): string {
+    if (next() < 0.05) return 'X'.repeat(5000 + Math.floor(next() * 5000));
+    const length = Math.floor(next() * 12);
+    let text = '';
+    for (let i = 0; i < length; i++) text += PIECES[Math.floor(next() * PIECES.length)];
+    return text;
+  }
+
+  const KEYS = [...Object.keys(EMPTY), 'blood_type', 'valid_until', 'issue_city', 'issue_date'] as (keyof RawKtpFields)[];
+  const ODD_VALUES: unknown[] = [undefined, null, 42, {}, [], true];
+
+  it('returns a well-formed identity for 400 random answers and never throws', () => {
+    const next = prng(20250615);
+    for (let run = 0; run < 400; run++) {
+      const raw: Record<string, unknown> = {};
+      for (const key of KEYS) {
+        const roll = next();
+        if (roll < 0.1) continue; // missing key
+        raw[key] = roll < 0.15 ? ODD_VALUES[Math.floor(next() * ODD_VALUES.length)] : randomText(next);
+      }
+      const identity = normaliseIdentity(raw as unknown as RawKtpFields, { name: next() }, TODAY);
+
+      expect(identity.nik).toMatch(/^\d*$/);
+      expect(identity.raw).toBe(raw);
+      for (const value of [identity.name, identity.birthPlace, identity.occupation, identity.issueCity]) {
+        if (value !== null) expect(value).toBe(value.trim());
+        if (value !== null) expect(value).not.toBe('');
+      }
+      for (const date of [identity.birthDate, identity.issueDate, identity.validUntil, identity.nikCheck.birthDate]) {
+        if (date !== null) expect(date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      }
+      expect(typeof identity.nikCheck.valid).toBe('boolean');
+      expect(identity.nikCheck.valid).toBe(identity.nikCheck.problems.length === 0);
+      for (const { confidence } of identity.confidence) expect(confidence).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('survives a raw answer that is not even an object', () => {
+    for (const raw of [null, undefined, 'OK', 7]) {
+      const identity = normaliseIdentity(raw as unknown as RawKtpFields, undefined, TODAY);
+      expect(identity.nik).toBe('');
+      expect(identity.address).toBeNull();
+    }
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * Synthetic e-KTP cards: deterministic, seeded, with ground truth in the RawKtpFields format.
+ * Every identity is made up (names from embedded lists, real region codes); no real person's data.
+ *
+ *   const card = generateCard(42);
+ *   card.truth            // RawKtpFields, exactly what the card prints
+ *   await card.render('photo')  // { bytes, ext: 'jpg' }
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RawKtpFields } from '../../src/recognition/outcome.ts';
+import { renderCardCanvas } from './render.ts';
+import { createRng } from './rng.ts';
+import { generateCardData } from './truth.ts';
+import type { CardData } from './truth.ts';
+import { BENCH_VARIANTS, VARIANTS, isVariant, renderVariant } from './variants.ts';
+import type { ImageExt, Raw, RenderedImage, Variant } from './variants.ts';
+
+export { BENCH_VARIANTS, VARIANTS, isVariant };
+export type { ImageExt, RenderedImage, Variant };
+export { CARD_HEIGHT, CARD_WIDTH } from './render.ts';
+export { encodeBmp } from './variants.ts';
+export { loadRegions } from './regions.ts';
+
+export interface SyntheticCard {
+  /** Directory-safe id, derived from the seed: `ktp-09001`. */
+  id: string;
+  seed: number;
+  truth: RawKtpFields;
+  render(variant: Variant): Promise<RenderedImage>;
+}
+
+/** Card id for a seed. */
+export function cardId(seed: number): string {
+  return `ktp-${String(seed).padStart(5, '0')}`;
+}
+
+/** Key order of truth.json (the RawKtpFields declaration order). */
+const TRUTH_KEYS = [
+  'id', 'name', 'pob', 'dob', 'gender', 'address', 'rt', 'rw', 'village', 'district', 'city', 'province',
+  'religion', 'marital_status', 'work', 'nationnality', 'blood_type', 'valid_until', 'issue_city', 'issue_date',
+] as const satisfies readonly (keyof RawKtpFields)[];
+
+export function generateCard(seed: number): SyntheticCard {
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
+  const data: CardData = generateCardData(createRng(seed, 'truth'));
+  let clean: Raw | undefined;
+  const cleanRaw = (): Raw => {
+    if (!clean) {
+      const canvas = renderCardCanvas(data, createRng(seed, 'layout'));
+      const img = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      clean = {
+        data: Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength),
+        width: canvas.width,
+        height: canvas.height,
+        channels: 4,
+      };
+    }
+    return clean;
+  };
+  const truth = Object.fromEntries(TRUTH_KEYS.map((k) => [k, data.truth[k]])) as unknown as RawKtpFields;
+  return {
+    id: cardId(seed),
+    seed,
+    truth,
+    render: (variant) => {
+      if (!isVariant(variant)) return Promise.reject(new Error(`unknown variant ${String(variant)}`));
+      return renderVariant(cleanRaw(), variant, createRng(seed, `variant:${variant}`));
+    },
+  };
+}
+
+export interface GenerateSetOptions {
+  /** First seed; card i uses seed + i. */
+  seed: number;
+  count: number;
+  variants?: readonly Variant[];
+  outDir: string;
+  /** Called after each card is written. */
+  onCard?: (card: SyntheticCard, files: string[]) => void;
+}
+
+export interface GeneratedCardEntry {
+  id: string;
+  seed: number;
+  dir: string;
+  files: Partial<Record<Variant, string>>;
+}
+
+/** Writes `<outDir>/<id>/<variant>.<ext>` and `<outDir>/<id>/truth.json` for each card. */
+export async function generateSet(opts: GenerateSetOptions): Promise<GeneratedCardEntry[]> {
+  const variants = opts.variants ?? BENCH_VARIANTS;
+  const entries: GeneratedCardEntry[] = [];
+  for (let i = 0; i < opts.count; i++) {
+    const card = generateCard(opts.seed + i);
+    const dir = join(opts.outDir, card.id);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'truth.json'), `${JSON.stringify(card.truth, null, 2)}\n`);
+    const files: Partial<Record<Variant, string>> = {};
+    // Variants of one card in parallel: sharp works off the main thread while the photo warp runs on it.
+    await Promise.all(
+      variants.map(async (v) => {
+        const { bytes, ext } = await card.render(v);
+        const file = join(dir, `${v}.${ext}`);
+        await writeFile(file, bytes);
+        files[v] = file;
+      }),
+    );
+    entries.push({ id: card.id, seed: card.seed, dir, files });
+    opts.onCard?.(card, Object.values(files));
+  }
+  return entries;
+}
