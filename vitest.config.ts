@@ -1,6 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    alias: [
+      // graphql 16 ships CJS (`main`) and ESM (`module`) side by side. Node, and so `tsx` in
+      // production, loads the CJS one for every importer; Vite would give our inlined sources the
+      // ESM one while Yoga, Pothos and graphql-tools (external) get the CJS one. Two `GraphQLError`
+      // classes then fail each other's `instanceof`, and Yoga masks our errors as "Unexpected error."
+      { find: /^graphql$/, replacement: fileURLToPath(new URL('./node_modules/graphql/index.js', import.meta.url)) },
+    ],
+  },
   test: {
     include: ['test/**/*.spec.ts'],
     // OCR suites warm real models; everything else is fast.

@@ -27,7 +27,7 @@ const server = createServer(gateway.handler);
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
 
-function upload(image: Uint8Array): Promise<Response> {
+function upload(image: Uint8Array<ArrayBuffer>): Promise<Response> {
   const form = new FormData();
   form.set('operations', JSON.stringify({ query: QUERY, variables: { image: null } }));
   form.set('map', JSON.stringify({ 0: ['variables.image'] }));

@@ -76,7 +76,7 @@ export async function runCli(argv: string[], out: (text: string) => void, err: (
     const result = await execute({
       schema: subgraphSchema,
       document: parse(RECOGNIZE_KTP_OPERATION),
-      variableValues: { image: new File([bytes], basename(path)) },
+      variableValues: { image: new File([new Uint8Array(bytes)], basename(path)) },
       contextValue: createGraphQLContext(recognizer, undefined),
     });
     if (result.errors?.length) {

@@ -31,7 +31,6 @@ function toGraphQL(outcome: Outcome, now: Date): KtpIdentityModel | OcrErrorMode
   return {
     ...normaliseIdentity(outcome.fields, outcome.confidence, now),
     cached: outcome.cached,
-    // An identity always comes from an image, so the hash is always known here.
-    contentHash: outcome.contentHash ?? '',
+    contentHash: outcome.contentHash,
   };
 }

@@ -11,7 +11,7 @@ builder.scalarType('Upload', {
   parseValue: (value) => {
     // Yoga hands multipart files over as web `File` objects; anything else (a string, a path) is
     // a client that did not send the multipart request spec.
-    if (value instanceof File) return value;
+    if (isFile(value)) return value;
     throw new GraphQLError('Upload expects a file sent as a multipart request (see the README), not an inline value');
   },
   parseLiteral: () => {
@@ -31,3 +31,21 @@ builder.scalarType('Date', {
     throw new GraphQLError('Date expects YYYY-MM-DD');
   },
 });
+
+/**
+ * A web `File`, from whichever fetch implementation parsed the request: Yoga's multipart parser
+ * (`@whatwg-node/fetch` on Node) hands over its own `PonyfillFile`, which is not `instanceof`
+ * the global `File`. JSON variables can never produce an object with methods, so this still
+ * refuses every inline value.
+ */
+function isFile(value: unknown): value is File {
+  if (value instanceof File) return true;
+  const candidate = value as Partial<File> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.arrayBuffer === 'function' &&
+    typeof candidate.name === 'string' &&
+    typeof candidate.size === 'number'
+  );
+}

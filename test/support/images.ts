@@ -4,28 +4,32 @@ import sharp from 'sharp';
  * Small real images for tests, different bytes per `seed` so that each test has its own cache key.
  * Not KTPs: the paid API (faked) does not look at the pixels.
  */
-export async function testPng(seed: number, width = 32, height = 20): Promise<Uint8Array> {
+export async function testPng(seed: number, width = 32, height = 20): Promise<Uint8Array<ArrayBuffer>> {
   const pixels = Buffer.alloc(width * height * 3);
-  let state = seed * 2654435761 || 1;
+  // mulberry32: noise that PNG cannot compress, so sizes are predictable.
+  let state = seed >>> 0;
   for (let i = 0; i < pixels.length; i++) {
-    state = (state * 1103515245 + 12345) >>> 0;
-    pixels[i] = state >>> 24;
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    pixels[i] = ((t ^ (t >>> 14)) >>> 0) & 0xff;
   }
   return new Uint8Array(await sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer());
 }
 
-export async function testJpeg(seed: number, width = 32, height = 20): Promise<Uint8Array> {
+export async function testJpeg(seed: number, width = 32, height = 20): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await sharp(await testPng(seed, width, height)).jpeg({ quality: 90 }).toBuffer());
 }
 
 /** A PNG of about `bytes` bytes (noise does not compress), for size limits and the benchmark. */
-export async function testPngOfSize(seed: number, bytes: number): Promise<Uint8Array> {
+export async function testPngOfSize(seed: number, bytes: number): Promise<Uint8Array<ArrayBuffer>> {
   const side = Math.ceil(Math.sqrt(bytes / 3));
   return testPng(seed, side, side);
 }
 
 /** Pads a PNG with a trailing ancillary-free tail so it has exactly `bytes` bytes and still ends with IEND. */
-export function padPngTo(png: Uint8Array, bytes: number): Uint8Array {
+export function padPngTo(png: Uint8Array, bytes: number): Uint8Array<ArrayBuffer> {
   if (png.byteLength > bytes) throw new Error('png already larger than the target');
   // Insert a private ancillary chunk ("tEXt" would be parsed); here a raw filler chunk "prVt".
   const fillerData = bytes - png.byteLength - 12;

@@ -39,7 +39,7 @@ export function parseContractAnswer(httpStatus: number, bodyText: string): Provi
 
 function parseIdentity(message: unknown): ProviderOutcome {
   // An OK is charged even when its message is unusable: say so, and let the caller retry.
-  if (!isRecord(message) || typeof message.id !== 'string' || !message.id.trim()) {
+  if (!isRecord(message) || !asText(message.id).trim()) {
     return ocrError('UPSTREAM_UNAVAILABLE', 'the OCR upstream answered OK (charged) without an identity', {
       charged: true,
       retryable: true,

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_EKYCPRO_URL, loadConfig } from '../src/config.ts';
+
+describe('loadConfig', () => {
+  it('fills every default from an empty environment', () => {
+    expect(loadConfig({})).toEqual({
+      port: 4000,
+      host: '0.0.0.0',
+      provider: 'local',
+      ekycpro: {
+        url: DEFAULT_EKYCPRO_URL,
+        apiKey: undefined,
+        timeoutMs: 15_000,
+        retries: 2,
+        breakerThreshold: 5,
+        breakerCooldownMs: 10_000,
+      },
+      local: { workers: undefined, maxQueue: undefined },
+      cache: { maxBytes: 64 * 1024 * 1024, ttlSeconds: 86_400 },
+      maxRequestBytes: 8 * 1024 * 1024,
+      maxRecognitionsPerOperation: 4,
+      graphiql: true,
+      restApiKeys: [],
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      KTP_PROVIDER: ' EKYCPRO ',
+      EKYCPRO_URL: 'http://127.0.0.1:9999/v1/id_ocr/general',
+      EKYCPRO_API_KEY: ' secret ',
+      EKYCPRO_TIMEOUT_MS: '500',
+      EKYCPRO_RETRIES: '0',
+      EKYCPRO_BREAKER_THRESHOLD: '2',
+      EKYCPRO_BREAKER_COOLDOWN_MS: '0',
+      LOCAL_OCR_WORKERS: '3',
+      LOCAL_OCR_MAX_QUEUE: '0',
+      CACHE_MAX_BYTES: '0',
+      CACHE_TTL_SECONDS: '60',
+      MAX_REQUEST_BYTES: '4096',
+      MAX_RECOGNITIONS_PER_OPERATION: '1',
+      GRAPHIQL: 'false',
+      REST_API_KEYS: ' a, b ,,c ',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      provider: 'ekycpro',
+      ekycpro: { url: 'http://127.0.0.1:9999/v1/id_ocr/general', apiKey: 'secret', timeoutMs: 500, retries: 0, breakerThreshold: 2, breakerCooldownMs: 0 },
+      local: { workers: 3, maxQueue: 0 },
+      cache: { maxBytes: 0, ttlSeconds: 60 },
+      maxRequestBytes: 4096,
+      maxRecognitionsPerOperation: 1,
+      graphiql: false,
+      restApiKeys: ['a', 'b', 'c'],
+    });
+  });
+
+  it('treats a blank API key as missing', () => {
+    expect(loadConfig({ EKYCPRO_API_KEY: '   ' }).ekycpro.apiKey).toBeUndefined();
+  });
+
+  it('hides GraphiQL in production unless forced', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).graphiql).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHIQL: 'yes' }).graphiql).toBe(true);
+  });
+
+  it.each([
+    ['KTP_PROVIDER', 'tesseract'],
+    ['PORT', 'eighty'],
+    ['PORT', '65536'],
+    ['PORT', '-1'],
+    ['EKYCPRO_URL', 'not a url'],
+    ['EKYCPRO_TIMEOUT_MS', '0'],
+    ['EKYCPRO_TIMEOUT_MS', '1.5'],
+    ['EKYCPRO_RETRIES', '11'],
+    ['EKYCPRO_BREAKER_THRESHOLD', '0'],
+    ['EKYCPRO_BREAKER_COOLDOWN_MS', '-5'],
+    ['LOCAL_OCR_WORKERS', '0'],
+    ['LOCAL_OCR_MAX_QUEUE', 'many'],
+    ['CACHE_MAX_BYTES', '1e'],
+    ['CACHE_TTL_SECONDS', '0'],
+    ['MAX_REQUEST_BYTES', '100'],
+    ['MAX_RECOGNITIONS_PER_OPERATION', '0'],
+    ['GRAPHIQL', 'maybe'],
+  ])('refuses %s=%s with a ConfigError naming the variable', (name, value) => {
+    let caught: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as Error).name).toBe('ConfigError');
+    expect((caught as Error).message).toContain(name);
+  });
+
+  it('does not echo a malformed URL, which may carry credentials', () => {
+    expect(() => loadConfig({ EKYCPRO_URL: 'http//user:pass@host' })).toThrow(/^EKYCPRO_URL must be an absolute URL$/);
+  });
+});

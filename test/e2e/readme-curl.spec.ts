@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { contentHash } from '../../src/recognition/content-hash.ts';
+import { SAMPLE_IDENTITY } from '../support/fake-ekycpro.ts';
+import { assertNoSecret, startGatewayServer, type GatewayServer } from '../support/gateway-server.ts';
+import { testJpeg } from '../support/images.ts';
+
+/** The README's GraphQL multipart example, character for character. */
+const README_CURL = `curl http://localhost:4000/graphql -H 'x-graphql-yoga-csrf: 1' -F operations='{"query":"mutation ($image: Upload!) { recognizeKtp(image: $image) { __typename ... on KtpIdentity { nik name birthDate } ... on OcrError { code message } } }","variables":{"image":null}}' -F map='{"0":["variables.image"]}' -F 0=@ktp.jpg`;
+
+let gw: GatewayServer;
+let dir: string;
+let image: Uint8Array;
+beforeAll(async () => {
+  gw = await startGatewayServer();
+  dir = await mkdtemp(join(tmpdir(), 'ktp-curl-'));
+});
+afterAll(async () => {
+  await gw.close();
+  await rm(dir, { recursive: true, force: true });
+});
+let seed = 5000;
+beforeEach(async () => {
+  gw.fake.behaviour = () => ({ kind: 'ok' });
+  image = await testJpeg(seed++);
+  await writeFile(join(dir, 'ktp.jpg'), image);
+});
+
+/** Runs the README command through a shell (its quoting included), with only the host and port substituted. */
+function runReadmeCommand(): Promise<{ stdout: string; stderr: string }> {
+  const command = README_CURL.replace(/^curl /, '/usr/bin/curl --silent --show-error ').replace('http://localhost:4000', gw.origin);
+  return new Promise((resolve, reject) => {
+    execFile('/bin/sh', ['-c', command], { cwd: dir }, (error, stdout, stderr) =>
+      error ? reject(new Error(`curl failed: ${stderr}`)) : resolve({ stdout, stderr }),
+    );
+  });
+}
+
+describe('the README curl example', () => {
+  it('recognises ktp.jpg against the real server: nik, name and ISO birth date, one upstream call', async () => {
+    const { stdout } = await runReadmeCommand();
+    assertNoSecret(stdout);
+    expect(JSON.parse(stdout)).toEqual({
+      data: { recognizeKtp: { __typename: 'KtpIdentity', nik: SAMPLE_IDENTITY.id, name: SAMPLE_IDENTITY.name, birthDate: '1982-02-03' } },
+    });
+    expect(gw.fake.callsFor(contentHash(image))).toBe(1);
+  });
+
+  it('prints an OcrError code and message when the upstream answers FAIL', async () => {
+    gw.fake.behaviour = () => ({ kind: 'status', status: 'FAIL' });
+    const { stdout } = await runReadmeCommand();
+    assertNoSecret(stdout);
+    expect(JSON.parse(stdout)).toEqual({
+      data: { recognizeKtp: { __typename: 'OcrError', code: 'FAIL', message: 'check input image and retry' } },
+    });
+  });
+
+  it('does not pay again when the same command is run twice', async () => {
+    await runReadmeCommand();
+    await runReadmeCommand();
+    expect(gw.fake.callsFor(contentHash(image))).toBe(1);
+  });
+});

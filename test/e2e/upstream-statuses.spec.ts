@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { contentHash } from '../../src/recognition/content-hash.ts';
+import { CONTRACT_MESSAGES } from '../../src/recognition/outcome.ts';
+import { SAMPLE_IDENTITY, type FakeAnswer } from '../support/fake-ekycpro.ts';
+import { HANG_TIMEOUT_MS, request, startGatewayServer, type GatewayServer } from '../support/gateway-server.ts';
+import { testJpeg } from '../support/images.ts';
+import { uploadInit } from '../support/multipart.ts';
+
+/** Every upstream answer, through a GraphQL multipart request to the real server. */
+let gw: GatewayServer;
+/** Same fake, a short timeout: for the hang. */
+let hangGw: GatewayServer;
+beforeAll(async () => {
+  // The breaker is tested on its own below; here it must not open across tests.
+  gw = await startGatewayServer({ provider: { retries: 2, backoffMs: () => 1, breaker: { threshold: 1_000 } } });
+  hangGw = await startGatewayServer({ fake: gw.fake, provider: { timeoutMs: HANG_TIMEOUT_MS, breaker: { threshold: 1_000 } } });
+});
+afterAll(async () => {
+  await hangGw.close();
+  await gw.close();
+});
+beforeEach(() => {
+  gw.fake.behaviour = () => ({ kind: 'ok' });
+  gw.fake.latencyMs = 0;
+});
+
+let seed = 1000;
+async function recognize(answer: FakeAnswer, server = gw) {
+  gw.fake.behaviour = () => answer;
+  const bytes = await testJpeg(seed++);
+  const response = await request(server.graphqlUrl, uploadInit({ bytes }));
+  expect(response.status).toBe(200);
+  expect(response.json?.errors).toBeUndefined();
+  return { result: response.json!.data!.recognizeKtp, calls: gw.fake.callsFor(contentHash(bytes)), hash: contentHash(bytes) };
+}
+
+describe('recognizeKtp over GraphQL multipart: upstream OK', () => {
+  it('prints a KtpIdentity: ISO birth date, FEMALE from PEREMPUAN, raw.nationnality kept', async () => {
+    const { result, calls, hash } = await recognize({ kind: 'ok' });
+    expect(result).toMatchObject({
+      __typename: 'KtpIdentity',
+      nik: SAMPLE_IDENTITY.id,
+      name: SAMPLE_IDENTITY.name,
+      birthDate: '1982-02-03',
+      gender: 'FEMALE',
+      cached: false,
+      contentHash: hash,
+      raw: { id: SAMPLE_IDENTITY.id, dob: '03-02-1982', gender: 'PEREMPUAN', nationnality: 'WNI' },
+    });
+    expect(calls).toBe(1);
+  });
+
+  it('prints MALE from LAKI-LAKI', async () => {
+    const { result } = await recognize({
+      kind: 'ok',
+      message: { ...SAMPLE_IDENTITY, id: '3171020302821001', gender: 'LAKI-LAKI', dob: '03-02-1982' },
+    });
+    expect(result).toMatchObject({ __typename: 'KtpIdentity', gender: 'MALE', birthDate: '1982-02-03', raw: { gender: 'LAKI-LAKI' } });
+  });
+
+  it('OK without a message → OcrError UPSTREAM_UNAVAILABLE, charged', async () => {
+    const { result, calls } = await recognize({ kind: 'status', status: 'OK', omitMessage: true });
+    expect(result).toMatchObject({ __typename: 'OcrError', code: 'UPSTREAM_UNAVAILABLE', charged: true, retryable: true });
+    expect(calls).toBe(1);
+  });
+});
+
+describe('recognizeKtp over GraphQL multipart: contract errors', () => {
+  it('FAIL → OcrError FAIL, charged, not retryable, one call', async () => {
+    const { result, calls } = await recognize({ kind: 'status', status: 'FAIL', message: 'check input image and retry' });
+    expect(result).toMatchObject({
+      __typename: 'OcrError',
+      code: 'FAIL',
+      message: 'check input image and retry',
+      charged: true,
+      retryable: false,
+      cached: false,
+    });
+    expect(calls).toBe(1);
+  });
+
+  it('FAIL without a message → the documented message', async () => {
+    const { result } = await recognize({ kind: 'status', status: 'FAIL', omitMessage: true });
+    expect(result).toMatchObject({ code: 'FAIL', message: CONTRACT_MESSAGES.FAIL });
+  });
+
+  it.each(['INVALID_REQUEST', 'IMAGE_INVALID_FORMAT', 'IMAGE_INVALID_SIZE'] as const)('%s → OcrError, free, one call', async (status) => {
+    const { result, calls } = await recognize({ kind: 'status', status });
+    expect(result).toMatchObject({ __typename: 'OcrError', code: status, message: CONTRACT_MESSAGES[status], charged: false, retryable: false });
+    expect(calls).toBe(1);
+  });
+
+  it('INNER_ERROR → retried up to the bound (1 + 2 calls), then OcrError INNER_ERROR, retryable', async () => {
+    const { result, calls } = await recognize({ kind: 'status', status: 'INNER_ERROR' });
+    expect(result).toMatchObject({ __typename: 'OcrError', code: 'INNER_ERROR', charged: false, retryable: true });
+    expect(calls).toBe(3);
+  });
+});
+
+describe('recognizeKtp over GraphQL multipart: upstream trouble → UPSTREAM_UNAVAILABLE', () => {
+  it.each<[string, FakeAnswer]>([
+    ['HTTP 502 with an HTML body', { kind: 'http', status: 502, contentType: 'text/html', body: '<html><body>502 Bad Gateway</body></html>' }],
+    ['HTTP 503 with an HTML body', { kind: 'http', status: 503, contentType: 'text/html', body: '<html><body>Service Unavailable</body></html>' }],
+    ['malformed JSON', { kind: 'http', status: 200, contentType: 'application/json', body: '{"status": "OK", "message": {' }],
+    ['an unknown status', { kind: 'status', status: 'RATE_LIMITED', message: 'slow down' }],
+    ['a destroyed connection', { kind: 'destroy' }],
+  ])('%s → OcrError UPSTREAM_UNAVAILABLE, free, retryable, sent once', async (_name, answer) => {
+    const { result, calls } = await recognize(answer);
+    expect(result).toMatchObject({ __typename: 'OcrError', code: 'UPSTREAM_UNAVAILABLE', charged: false, retryable: true });
+    expect(calls).toBe(1);
+  });
+
+  it('a hang past the timeout → OcrError UPSTREAM_UNAVAILABLE after about the timeout, never re-sent', async () => {
+    const started = Date.now();
+    const { result, calls } = await recognize({ kind: 'hang' }, hangGw);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(HANG_TIMEOUT_MS - 10);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(result).toMatchObject({ __typename: 'OcrError', code: 'UPSTREAM_UNAVAILABLE', charged: false, retryable: true });
+    expect(result.message).toMatch(new RegExp(`did not answer within ${HANG_TIMEOUT_MS} ms`));
+    expect(calls).toBe(1);
+  });
+});
+
+describe('recognizeKtp over GraphQL multipart: circuit breaker', () => {
+  it('opens after the threshold, then answers fast with zero calls, and half-opens after the cooldown', async () => {
+    let now = 0;
+    const local = await startGatewayServer({
+      fake: gw.fake,
+      provider: { retries: 0, breaker: { threshold: 3, cooldownMs: 10_000, now: () => now } },
+    });
+    try {
+      const upload = async (seedValue: number) => {
+        const bytes = await testJpeg(seedValue);
+        const response = await request(local.graphqlUrl, uploadInit({ bytes }));
+        return { result: response.json!.data!.recognizeKtp, calls: local.fake.callsFor(contentHash(bytes)) };
+      };
+      gw.fake.behaviour = () => ({ kind: 'http', status: 502, contentType: 'text/html', body: '<html>down</html>' });
+      for (let i = 0; i < 3; i++) expect((await upload(1100 + i)).calls).toBe(1);
+
+      gw.fake.behaviour = () => ({ kind: 'ok' });
+      const started = Date.now();
+      const open = await upload(1110);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(open.result).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', charged: false, retryable: true });
+      expect(open.result.message).toContain('circuit open');
+      expect(open.calls).toBe(0);
+
+      now += 10_000;
+      const trial = await upload(1111);
+      expect(trial.result.__typename).toBe('KtpIdentity');
+      expect(trial.calls).toBe(1);
+    } finally {
+      await local.close();
+    }
+  });
+});

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { readLimitedBody, TOO_LARGE } from '../../src/http/limit-body.ts';
+
+function chunkedRequest(chunks: Uint8Array[], onPull?: (index: number) => void): Request {
+  let index = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      onPull?.(index);
+      if (index < chunks.length) controller.enqueue(chunks[index++]!);
+      else controller.close();
+    },
+  }, { highWaterMark: 0 });
+  return new Request('http://gateway.test/graphql', { method: 'POST', body, duplex: 'half' } as RequestInit);
+}
+
+describe('readLimitedBody', () => {
+  it('reads a body at the cap in full', async () => {
+    const bytes = new Uint8Array(1024).fill(7);
+    const request = new Request('http://gateway.test/', { method: 'POST', body: bytes });
+    expect(await readLimitedBody(request, 1024)).toEqual(bytes);
+  });
+
+  it('refuses a declared Content-Length over the cap without reading the body', async () => {
+    let pulled = false;
+    const request = new Request('http://gateway.test/', {
+      method: 'POST',
+      headers: { 'content-length': '1025' },
+      body: new ReadableStream(
+        {
+          pull() {
+            pulled = true;
+          },
+        },
+        { highWaterMark: 0 }, // pulled only when somebody reads
+      ),
+      duplex: 'half',
+    } as RequestInit);
+    expect(await readLimitedBody(request, 1024)).toBe(TOO_LARGE);
+    expect(pulled).toBe(false);
+  });
+
+  it('cuts off a chunked body as soon as it passes the cap, and cancels the rest', async () => {
+    const pulls: number[] = [];
+    const chunks = Array.from({ length: 10 }, () => new Uint8Array(400));
+    expect(await readLimitedBody(chunkedRequest(chunks, (i) => pulls.push(i)), 1000)).toBe(TOO_LARGE);
+    expect(Math.max(...pulls)).toBeLessThan(5);
+  });
+
+  it('joins a chunked body within the cap in order', async () => {
+    const chunks = [new Uint8Array([1, 2]), new Uint8Array([3]), new Uint8Array([4, 5, 6])];
+    expect(await readLimitedBody(chunkedRequest(chunks), 6)).toEqual(new Uint8Array([1, 2, 3, 4, 5, 6]));
+  });
+
+  it('answers an empty Uint8Array for a request without a body', async () => {
+    expect(await readLimitedBody(new Request('http://gateway.test/', { method: 'POST' }), 10)).toEqual(new Uint8Array(0));
+  });
+
+  it('does not trust a small declared length over a larger body', async () => {
+    // A lying Content-Length must not let more than the cap in.
+    const chunks = [new Uint8Array(600), new Uint8Array(600)];
+    const request = new Request('http://gateway.test/', {
+      method: 'POST',
+      headers: { 'content-length': '10' },
+      body: new ReadableStream({
+        start(controller) {
+          for (const chunk of chunks) controller.enqueue(chunk);
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(await readLimitedBody(request, 1000)).toBe(TOO_LARGE);
+  });
+});

@@ -1,0 +1,209 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createEkycproProvider, type EkycproProviderOptions } from '../../../src/providers/ekycpro/index.ts';
+import { contentHash } from '../../../src/recognition/content-hash.ts';
+import { inspectImage, type ImageInfo } from '../../../src/recognition/inspect-image.ts';
+import { CONTRACT_MESSAGES } from '../../../src/recognition/outcome.ts';
+import { FAKE_API_KEY, SAMPLE_IDENTITY, startFakeEkycpro, type FakeAnswer, type FakeEkycpro } from '../../support/fake-ekycpro.ts';
+import { testJpeg } from '../../support/images.ts';
+
+let fake: FakeEkycpro;
+beforeAll(async () => {
+  fake = await startFakeEkycpro();
+});
+afterAll(() => fake.close());
+beforeEach(() => {
+  fake.behaviour = () => ({ kind: 'ok' });
+  fake.latencyMs = 0;
+});
+
+let seed = 300;
+async function image(): Promise<{ bytes: Uint8Array; info: ImageInfo; hash: string }> {
+  const bytes = await testJpeg(seed++);
+  return { bytes, info: inspectImage(bytes) as ImageInfo, hash: contentHash(bytes) };
+}
+
+function provider(options: Partial<EkycproProviderOptions> = {}) {
+  return createEkycproProvider({ url: fake.url, apiKey: FAKE_API_KEY, timeoutMs: 2_000, backoffMs: () => 1, ...options });
+}
+
+async function recognizeOnce(answer: FakeAnswer | ((index: number) => FakeAnswer), options: Partial<EkycproProviderOptions> = {}) {
+  fake.behaviour = (_call, index) => (typeof answer === 'function' ? answer(index) : answer);
+  const { bytes, info, hash } = await image();
+  const outcome = await provider(options).recognize(bytes, info);
+  return { outcome, calls: fake.callsFor(hash) };
+}
+
+describe('ekycpro provider: every upstream answer', () => {
+  it('OK → an identity with the contract fields, charged, one call', async () => {
+    const { outcome, calls } = await recognizeOnce({ kind: 'ok' });
+    expect(outcome).toEqual({ kind: 'identity', fields: SAMPLE_IDENTITY, charged: true });
+    expect(calls).toBe(1);
+  });
+
+  it('FAIL → charged, not retryable, not retried', async () => {
+    const { outcome, calls } = await recognizeOnce({ kind: 'status', status: 'FAIL', message: 'blurry' });
+    expect(outcome).toEqual({ kind: 'error', code: 'FAIL', message: 'blurry', charged: true, retryable: false });
+    expect(calls).toBe(1);
+  });
+
+  it('FAIL without a message → the documented message', async () => {
+    const { outcome } = await recognizeOnce({ kind: 'status', status: 'FAIL', omitMessage: true });
+    expect(outcome).toMatchObject({ code: 'FAIL', message: CONTRACT_MESSAGES.FAIL, charged: true });
+  });
+
+  it.each(['INVALID_REQUEST', 'IMAGE_INVALID_FORMAT', 'IMAGE_INVALID_SIZE'])('%s → free, not retried', async (status) => {
+    const { outcome, calls } = await recognizeOnce({ kind: 'status', status });
+    expect(outcome).toMatchObject({ kind: 'error', code: status, charged: false, retryable: false });
+    expect(calls).toBe(1);
+  });
+
+  it('INNER_ERROR → retried with backoff up to the bound, then INNER_ERROR retryable', async () => {
+    const backoffMs = vi.fn(() => 1);
+    const { outcome, calls } = await recognizeOnce({ kind: 'status', status: 'INNER_ERROR' }, { retries: 2, backoffMs });
+    expect(outcome).toMatchObject({ code: 'INNER_ERROR', charged: false, retryable: true });
+    expect(calls).toBe(3);
+    expect(backoffMs.mock.calls).toEqual([[0], [1]]);
+  });
+
+  it('INNER_ERROR then OK → the identity, after two calls', async () => {
+    let answered = 0;
+    const { outcome, calls } = await recognizeOnce(() => (answered++ === 0 ? { kind: 'status', status: 'INNER_ERROR' } : { kind: 'ok' }));
+    expect(outcome.kind).toBe('identity');
+    expect(calls).toBe(2);
+  });
+
+  it('OK without a message → UPSTREAM_UNAVAILABLE, charged, not retried', async () => {
+    const { outcome, calls } = await recognizeOnce({ kind: 'status', status: 'OK', omitMessage: true });
+    expect(outcome).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', charged: true, retryable: true });
+    expect(calls).toBe(1);
+  });
+
+  it.each<[string, FakeAnswer]>([
+    ['HTTP 502 with an HTML page', { kind: 'http', status: 502, contentType: 'text/html', body: '<html><h1>502 Bad Gateway</h1></html>' }],
+    ['HTTP 500 with an HTML page', { kind: 'http', status: 500, contentType: 'text/html', body: '<html>oops</html>' }],
+    ['malformed JSON', { kind: 'http', status: 200, contentType: 'application/json', body: '{"status":"OK","mess' }],
+    ['an unknown status', { kind: 'status', status: 'QUEUED', message: 'later' }],
+    ['a destroyed connection', { kind: 'destroy' }],
+  ])('%s → UPSTREAM_UNAVAILABLE, free, retryable, never re-sent', async (_name, answer) => {
+    const { outcome, calls } = await recognizeOnce(answer);
+    expect(outcome).toMatchObject({ kind: 'error', code: 'UPSTREAM_UNAVAILABLE', charged: false, retryable: true });
+    expect(calls).toBe(1);
+  });
+
+  it('a hang past the timeout → UPSTREAM_UNAVAILABLE after about the timeout, sent once only', async () => {
+    const started = Date.now();
+    const { outcome, calls } = await recognizeOnce({ kind: 'hang' }, { timeoutMs: 200 });
+    const elapsed = Date.now() - started;
+    expect(outcome).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: true });
+    expect((outcome as { message: string }).message).toMatch(/did not answer within 200 ms.*may have been charged/);
+    expect(calls).toBe(1);
+    expect(elapsed).toBeGreaterThanOrEqual(190);
+    expect(elapsed).toBeLessThan(3_000);
+  });
+
+  it('a slow answer within the timeout is still taken', async () => {
+    fake.latencyMs = 50;
+    const { outcome } = await recognizeOnce({ kind: 'ok' }, { timeoutMs: 1_000 });
+    expect(outcome.kind).toBe('identity');
+  });
+});
+
+describe('ekycpro provider: configuration', () => {
+  it('without an API key answers UPSTREAM_UNAVAILABLE naming EKYCPRO_API_KEY, with zero calls', async () => {
+    const before = fake.calls.length;
+    const { bytes, info } = await image();
+    const keyless = provider({ apiKey: undefined });
+    expect(keyless.isReady?.()).toBe(false);
+    const outcome = await keyless.recognize(bytes, info);
+    expect(outcome).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', charged: false, retryable: false });
+    expect((outcome as { message: string }).message).toContain('EKYCPRO_API_KEY');
+    expect(fake.calls.length).toBe(before);
+  });
+
+  it('is named ekycpro and ready with a key', () => {
+    const p = provider();
+    expect(p.name).toBe('ekycpro');
+    expect(p.isReady?.()).toBe(true);
+  });
+
+  it('never puts the API key in an outcome', async () => {
+    const answers: FakeAnswer[] = [
+      { kind: 'ok' },
+      { kind: 'status', status: 'FAIL' },
+      { kind: 'status', status: 'INNER_ERROR' },
+      { kind: 'http', status: 502, contentType: 'text/html', body: '<html/>' },
+      { kind: 'destroy' },
+      { kind: 'hang' },
+    ];
+    for (const answer of answers) {
+      const { outcome } = await recognizeOnce(answer, answer.kind === 'hang' ? { timeoutMs: 100 } : {});
+      expect(JSON.stringify(outcome)).not.toContain(FAKE_API_KEY);
+    }
+  });
+
+  it('stops retrying an INNER_ERROR as soon as nobody waits', async () => {
+    fake.behaviour = () => ({ kind: 'status', status: 'INNER_ERROR' });
+    const { bytes, info, hash } = await image();
+    const controller = new AbortController();
+    const pending = provider({ retries: 5, backoffMs: () => 10_000 }).recognize(bytes, info, controller.signal);
+    await vi.waitFor(() => expect(fake.callsFor(hash)).toBe(1));
+    controller.abort();
+    expect(await pending).toMatchObject({ code: 'INNER_ERROR' });
+    expect(fake.callsFor(hash)).toBe(1);
+  });
+});
+
+describe('ekycpro provider: circuit breaker', () => {
+  it('opens after the threshold, answers at once with zero calls, and half-opens after the cooldown', async () => {
+    let now = 0;
+    const p = provider({ retries: 0, breaker: { threshold: 3, cooldownMs: 5_000, now: () => now } });
+    fake.behaviour = () => ({ kind: 'http', status: 503, contentType: 'text/html', body: '<html>down</html>' });
+    const before = fake.calls.length;
+    for (let i = 0; i < 3; i++) {
+      const { bytes, info } = await image();
+      expect(await p.recognize(bytes, info)).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    }
+    expect(fake.calls.length - before).toBe(3);
+
+    // Open: answered without a call, fast.
+    fake.behaviour = () => ({ kind: 'ok' });
+    const started = Date.now();
+    for (let i = 0; i < 5; i++) {
+      const { bytes, info } = await image();
+      const outcome = await p.recognize(bytes, info);
+      expect(outcome).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', charged: false, retryable: true });
+      expect((outcome as { message: string }).message).toContain('circuit open');
+    }
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(fake.calls.length - before).toBe(3);
+
+    // Half-open after the cooldown: one trial goes out, succeeds and closes the circuit.
+    now += 5_000;
+    const trial = await image();
+    expect((await p.recognize(trial.bytes, trial.info)).kind).toBe('identity');
+    expect(fake.calls.length - before).toBe(4);
+    const next = await image();
+    expect((await p.recognize(next.bytes, next.info)).kind).toBe('identity');
+    expect(fake.calls.length - before).toBe(5);
+  });
+
+  it('counts INNER_ERROR answers and timeouts as failures; a FAIL is an answer and resets the count', async () => {
+    let now = 0;
+    const p = provider({ retries: 0, timeoutMs: 300, breaker: { threshold: 2, cooldownMs: 1_000, now: () => now } });
+    const send = async (answer: FakeAnswer) => {
+      fake.behaviour = () => answer;
+      const { bytes, info, hash } = await image();
+      const outcome = await p.recognize(bytes, info);
+      return { outcome, calls: fake.callsFor(hash) };
+    };
+    await send({ kind: 'status', status: 'INNER_ERROR' }); // 1 failure
+    await send({ kind: 'status', status: 'FAIL' }); // an answer: back to 0
+    await send({ kind: 'status', status: 'INNER_ERROR' }); // 1 failure
+    expect((await send({ kind: 'ok' })).calls).toBe(1); // still closed; and the OK resets again
+    await send({ kind: 'status', status: 'INNER_ERROR' }); // 1
+    await send({ kind: 'hang' }); // 2: open
+    const refused = await send({ kind: 'ok' });
+    expect(refused.calls).toBe(0);
+    expect(refused.outcome).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', message: expect.stringContaining('circuit open') });
+  });
+});

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { inspectImage, isErrorOutcome, MAX_IMAGE_BYTES, sniffFormat } from '../../src/recognition/inspect-image.ts';
+import { testBmp, testPdf, testText, truncated } from '../support/image-bytes.ts';
+import { padPngTo, testJpeg, testPng } from '../support/images.ts';
+
+describe('inspectImage', () => {
+  it('recognises a JPEG, a PNG and a BMP from their bytes', async () => {
+    const jpeg = await testJpeg(1);
+    const png = await testPng(1);
+    const bmp = testBmp(1);
+    expect(inspectImage(jpeg)).toEqual({ format: 'jpeg', byteLength: jpeg.byteLength });
+    expect(inspectImage(png)).toEqual({ format: 'png', byteLength: png.byteLength });
+    expect(inspectImage(bmp)).toEqual({ format: 'bmp', byteLength: bmp.byteLength });
+  });
+
+  it('accepts a JPEG padded with a few bytes after its end marker', async () => {
+    const jpeg = await testJpeg(2);
+    const padded = new Uint8Array(jpeg.byteLength + 16);
+    padded.set(jpeg);
+    expect(inspectImage(padded)).toMatchObject({ format: 'jpeg' });
+  });
+
+  it.each([
+    ['a PDF', testPdf()],
+    ['a text file', testText()],
+    ['a GIF', new TextEncoder().encode('GIF89a\x01\x00\x01\x00\x00\x00\x00;')],
+    ['a RIFF/WebP header', new TextEncoder().encode('RIFF\x10\x00\x00\x00WEBPVP8 ')],
+    ['two bytes of JPEG magic only', new Uint8Array([0xff, 0xd8])],
+  ])('refuses %s as IMAGE_INVALID_FORMAT, free and not retryable', (_name, bytes) => {
+    const result = inspectImage(bytes);
+    expect(result).toMatchObject({ kind: 'error', code: 'IMAGE_INVALID_FORMAT', charged: false, retryable: false });
+    expect((result as { message: string }).message).toMatch(/jpeg, png or bmp/);
+  });
+
+  it('refuses a BMP whose DIB header size is not a known one', () => {
+    const bmp = testBmp(3);
+    new DataView(bmp.buffer).setUint32(14, 99, true);
+    expect(sniffFormat(bmp)).toBeNull();
+    expect(inspectImage(bmp)).toMatchObject({ code: 'IMAGE_INVALID_FORMAT' });
+  });
+
+  it.each([
+    ['JPEG', () => testJpeg(4, 64, 64)],
+    ['PNG', () => testPng(4, 64, 64)],
+  ])('refuses a truncated %s as IMAGE_INVALID_FORMAT naming the truncation', async (format, make) => {
+    const whole = await make();
+    for (const fraction of [0.25, 0.5, 0.9]) {
+      const result = inspectImage(truncated(whole, fraction));
+      expect(result, `${format} cut at ${fraction}`).toMatchObject({ kind: 'error', code: 'IMAGE_INVALID_FORMAT', charged: false });
+      expect((result as { message: string }).message).toContain('truncated');
+    }
+  });
+
+  it('refuses a BMP cut before its pixel data', () => {
+    const bmp = testBmp(5, 8, 8);
+    expect(inspectImage(bmp.slice(0, 40))).toMatchObject({ code: 'IMAGE_INVALID_FORMAT' });
+  });
+
+  it('answers an empty upload with INVALID_REQUEST, free and not retryable', () => {
+    expect(inspectImage(new Uint8Array(0))).toMatchObject({
+      kind: 'error',
+      code: 'INVALID_REQUEST',
+      message: 'the image is empty',
+      charged: false,
+      retryable: false,
+    });
+  });
+
+  it('accepts exactly 2 MiB and refuses 2 MiB + 1 byte with IMAGE_INVALID_SIZE', async () => {
+    expect(MAX_IMAGE_BYTES).toBe(2 * 1024 * 1024);
+    const png = await testPng(6);
+    const atLimit = padPngTo(png, MAX_IMAGE_BYTES);
+    const overLimit = padPngTo(png, MAX_IMAGE_BYTES + 1);
+    expect(inspectImage(atLimit)).toEqual({ format: 'png', byteLength: MAX_IMAGE_BYTES });
+    const refused = inspectImage(overLimit);
+    expect(refused).toMatchObject({ kind: 'error', code: 'IMAGE_INVALID_SIZE', charged: false, retryable: false });
+    expect((refused as { message: string }).message).toContain('image larger than 2M');
+  });
+
+  it('checks the size before the format, so a huge non-image is refused for its size', () => {
+    const big = new Uint8Array(MAX_IMAGE_BYTES + 1);
+    expect(inspectImage(big)).toMatchObject({ code: 'IMAGE_INVALID_SIZE' });
+  });
+
+  it('honours a smaller limit when one is given', async () => {
+    const png = await testPng(7);
+    expect(inspectImage(png, png.byteLength)).toMatchObject({ format: 'png' });
+    expect(inspectImage(png, png.byteLength - 1)).toMatchObject({ code: 'IMAGE_INVALID_SIZE' });
+  });
+
+  it('isErrorOutcome tells the two answers apart', async () => {
+    expect(isErrorOutcome(inspectImage(new Uint8Array(0)))).toBe(true);
+    expect(isErrorOutcome(inspectImage(await testPng(8)))).toBe(false);
+  });
+});

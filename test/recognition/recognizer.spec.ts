@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { contentHash } from '../../src/recognition/content-hash.ts';
+import { createMemoryOutcomeCache } from '../../src/recognition/outcome-cache.ts';
+import { ocrError, type ProviderOutcome } from '../../src/recognition/outcome.ts';
+import { createRecognizer } from '../../src/recognition/recognizer.ts';
+import { testPdf, truncated } from '../support/image-bytes.ts';
+import { padPngTo, testJpeg, testPng } from '../support/images.ts';
+import { deferred, identity, scriptedProvider } from '../support/scripted-provider.ts';
+
+function setup(answer?: Parameters<typeof scriptedProvider>[1]) {
+  const provider = scriptedProvider('scripted', answer);
+  const cache = createMemoryOutcomeCache();
+  return { provider, cache, recognizer: createRecognizer({ provider, cache }) };
+}
+
+describe('createRecognizer', () => {
+  it('answers the provider outcome with its content hash, not cached the first time', async () => {
+    const { recognizer, provider } = setup();
+    const image = await testJpeg(101);
+    const outcome = await recognizer.recognize(image);
+    expect(outcome).toMatchObject({ kind: 'identity', charged: true, cached: false, contentHash: contentHash(image) });
+    expect(provider.calls).toHaveLength(1);
+    expect(provider.calls[0]!.image).toEqual({ format: 'jpeg', byteLength: image.byteLength });
+  });
+
+  it('serves a recognised image from the cache the second time, without a call', async () => {
+    const { recognizer, provider } = setup();
+    const image = await testPng(102);
+    await recognizer.recognize(image);
+    const again = await recognizer.recognize(new Uint8Array(image)); // same bytes, another buffer
+    expect(again).toMatchObject({ kind: 'identity', cached: true, charged: true });
+    expect(provider.calls).toHaveLength(1);
+  });
+
+  it('caches a FAIL (charged) and answers it again for free', async () => {
+    const { recognizer, provider } = setup(() => ocrError('FAIL', 'check input image and retry'));
+    const image = await testPng(103);
+    expect(await recognizer.recognize(image)).toMatchObject({ code: 'FAIL', cached: false });
+    expect(await recognizer.recognize(image)).toMatchObject({ code: 'FAIL', cached: true, charged: true });
+    expect(provider.calls).toHaveLength(1);
+  });
+
+  it.each<[string, ProviderOutcome]>([
+    ['INNER_ERROR', ocrError('INNER_ERROR', 'later')],
+    ['UPSTREAM_UNAVAILABLE', ocrError('UPSTREAM_UNAVAILABLE', 'timeout')],
+    ['IMAGE_INVALID_FORMAT', ocrError('IMAGE_INVALID_FORMAT', 'nope')],
+  ])('does not cache %s: the next request asks the provider again', async (_code, outcome) => {
+    const { recognizer, provider } = setup(() => outcome);
+    const image = await testPng(104);
+    await recognizer.recognize(image);
+    expect(await recognizer.recognize(image)).toMatchObject({ code: outcome.kind === 'error' ? outcome.code : '', cached: false });
+    expect(provider.calls).toHaveLength(2);
+  });
+
+  it.each([
+    ['an empty file', () => new Uint8Array(0), 'INVALID_REQUEST'],
+    ['a PDF', () => testPdf(105), 'IMAGE_INVALID_FORMAT'],
+    ['a truncated JPEG', async () => truncated(await testJpeg(105, 64, 64)), 'IMAGE_INVALID_FORMAT'],
+    ['2 MiB + 1 byte', async () => padPngTo(await testPng(105), 2 * 1024 * 1024 + 1), 'IMAGE_INVALID_SIZE'],
+  ])('answers %s itself, without calling the provider', async (_name, make, code) => {
+    const { recognizer, provider } = setup();
+    const outcome = await recognizer.recognize(await make());
+    expect(outcome).toMatchObject({ kind: 'error', code, charged: false, cached: false });
+    expect(provider.calls).toHaveLength(0);
+  });
+
+  it('reports no content hash for an empty upload', async () => {
+    const { recognizer } = setup();
+    expect((await recognizer.recognize(new Uint8Array(0))).contentHash).toBeNull();
+  });
+
+  it('shares one provider call between concurrent requests for the same bytes', async () => {
+    const gate = deferred<ProviderOutcome>();
+    const { recognizer, provider } = setup(() => gate.promise);
+    const image = await testPng(106);
+    const pending = Array.from({ length: 20 }, () => recognizer.recognize(image));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    gate.resolve(identity());
+    const outcomes = await Promise.all(pending);
+    expect(provider.calls).toHaveLength(1);
+    expect(outcomes.filter((o) => !o.cached)).toHaveLength(1);
+    expect(outcomes.every((o) => o.kind === 'identity')).toBe(true);
+  });
+
+  it('keeps a paid answer even when every caller has gone away', async () => {
+    const gate = deferred<ProviderOutcome>();
+    const { recognizer, provider } = setup(() => gate.promise);
+    const image = await testPng(107);
+    const controller = new AbortController();
+    const first = recognizer.recognize(image, { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
+    expect(provider.calls[0]!.signal?.aborted).toBe(true);
+    gate.resolve(identity());
+    await first;
+    expect(await recognizer.recognize(image)).toMatchObject({ kind: 'identity', cached: true });
+    expect(provider.calls).toHaveLength(1);
+  });
+
+  it('keys the cache by provider, so two providers never share an answer', async () => {
+    const cache = createMemoryOutcomeCache();
+    const a = scriptedProvider('a');
+    const b = scriptedProvider('b', () => ocrError('FAIL', 'b says no'));
+    const image = await testPng(108);
+    await createRecognizer({ provider: a, cache }).recognize(image);
+    expect(await createRecognizer({ provider: b, cache }).recognize(image)).toMatchObject({ code: 'FAIL', cached: false });
+    expect([a.calls.length, b.calls.length]).toEqual([1, 1]);
+  });
+
+  it('trusts a content hash the caller already computed', async () => {
+    const { recognizer } = setup();
+    const image = await testPng(109);
+    expect((await recognizer.recognize(image, { contentHash: 'precomputed' })).contentHash).toBe('precomputed');
+  });
+
+  it('refuses images over maxImageBytes before the provider', async () => {
+    const provider = scriptedProvider();
+    const image = await testPng(110);
+    const recognizer = createRecognizer({ provider, cache: createMemoryOutcomeCache(), maxImageBytes: image.byteLength - 1 });
+    expect(await recognizer.recognize(image)).toMatchObject({ code: 'IMAGE_INVALID_SIZE' });
+    expect(provider.calls).toHaveLength(0);
+  });
+});

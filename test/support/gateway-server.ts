@@ -1,0 +1,132 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
+import { loadConfig, type GatewayConfig } from '../../src/config.ts';
+import { createGateway, type Gateway } from '../../src/gateway.ts';
+import { createEkycproProvider, type EkycproProviderOptions } from '../../src/providers/ekycpro/index.ts';
+import type { KtpProvider } from '../../src/providers/provider.ts';
+import { FAKE_API_KEY, startFakeEkycpro, type FakeEkycpro } from './fake-ekycpro.ts';
+
+/**
+ * The gateway as it runs in production, on a real loopback socket, with the fake paid API behind
+ * it. Every test that talks HTTP goes through `request` (or `assertNoSecret` for other clients), which
+ * checks that the API key never shows up in what the gateway answers.
+ */
+export interface GatewayServer {
+  /** `http://127.0.0.1:<port>` */
+  origin: string;
+  /** `http://127.0.0.1:<port>/graphql` */
+  graphqlUrl: string;
+  fake: FakeEkycpro;
+  gateway: Gateway;
+  server: Server;
+  /** Provider recognitions that have settled (each one after all its upstream attempts). */
+  readonly settled: number;
+  /** Resolves once `count` provider recognitions have settled. */
+  waitForSettled(count: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface GatewayServerOptions {
+  /** Environment for `loadConfig`, e.g. `{ MAX_REQUEST_BYTES: '65536' }`. */
+  env?: Record<string, string>;
+  config?: Partial<GatewayConfig>;
+  provider?: Partial<EkycproProviderOptions>;
+  /** Share a fake between servers; otherwise each server starts (and closes) its own. */
+  fake?: FakeEkycpro;
+}
+
+/**
+ * Fast backoff so retries take milliseconds. The timeout is generous enough for a loaded machine;
+ * tests of a hang pass their own short one (200 ms).
+ */
+export const TEST_PROVIDER_OPTIONS = { timeoutMs: 2_000, retries: 2, backoffMs: () => 1 } satisfies Partial<EkycproProviderOptions>;
+
+/** The timeout for tests where the upstream hangs. */
+export const HANG_TIMEOUT_MS = 200;
+
+export async function startGatewayServer(options: GatewayServerOptions = {}): Promise<GatewayServer> {
+  const ownFake = !options.fake;
+  const fake = options.fake ?? (await startFakeEkycpro());
+  const config = { ...loadConfig({ KTP_PROVIDER: 'ekycpro', ...options.env }), ...options.config };
+  const ekycpro = createEkycproProvider({ url: fake.url, apiKey: FAKE_API_KEY, ...TEST_PROVIDER_OPTIONS, ...options.provider });
+
+  let settled = 0;
+  const waiters: { count: number; resolve: () => void }[] = [];
+  const provider: KtpProvider = {
+    name: ekycpro.name,
+    isReady: () => ekycpro.isReady?.() ?? true,
+    async recognize(bytes, image, signal) {
+      try {
+        return await ekycpro.recognize(bytes, image, signal);
+      } finally {
+        settled++;
+        for (const waiter of waiters.filter((w) => settled >= w.count)) waiter.resolve();
+      }
+    },
+  };
+
+  const gateway = createGateway({ config, provider });
+  const server = createServer(gateway.handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    origin,
+    graphqlUrl: `${origin}/graphql`,
+    fake,
+    gateway,
+    server,
+    get settled() {
+      return settled;
+    },
+    waitForSettled: (count) => (settled >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }))),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await gateway.close();
+      if (ownFake) await fake.close();
+    },
+  };
+}
+
+/** Fails the test if the upstream API key appears anywhere in `text`. */
+export function assertNoSecret(text: string, where = 'response'): void {
+  expect(text, `the API key leaked into a ${where}`).not.toContain(FAKE_API_KEY);
+}
+
+export interface GatewayResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The parsed JSON body, or undefined when the body is not JSON. */
+  json: GraphQLBody | undefined;
+}
+
+export interface GraphQLBody {
+  data?: Record<string, any> | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+/** `fetch`, reading the whole answer and checking it for the key. */
+export async function request(url: string, init: RequestInit = {}): Promise<GatewayResponse> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  assertNoSecret(text);
+  assertNoSecret(JSON.stringify([...response.headers]), 'response header');
+  let json: GraphQLBody | undefined;
+  try {
+    json = JSON.parse(text) as GraphQLBody;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+/** A `fetch` for GraphQL client libraries that checks every answer for the key. */
+export const checkedFetch: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init);
+  const text = await response.clone().text();
+  assertNoSecret(text);
+  return response;
+};

@@ -1,0 +1,37 @@
+import type { KtpProvider } from '../../src/providers/provider.ts';
+import type { ImageInfo } from '../../src/recognition/inspect-image.ts';
+import type { ProviderOutcome, RawKtpFields } from '../../src/recognition/outcome.ts';
+import { SAMPLE_IDENTITY } from './fake-ekycpro.ts';
+
+/** An in-process provider for recognizer and schema tests: answers what `answer` says, counts calls. */
+export interface ScriptedProvider extends KtpProvider {
+  calls: { bytes: Uint8Array; image: ImageInfo; signal: AbortSignal | undefined }[];
+  answer: (call: number) => ProviderOutcome | Promise<ProviderOutcome>;
+}
+
+export const SAMPLE_FIELDS: RawKtpFields = { ...SAMPLE_IDENTITY };
+
+export function identity(fields: Partial<RawKtpFields> = {}): ProviderOutcome {
+  return { kind: 'identity', fields: { ...SAMPLE_FIELDS, ...fields }, charged: true };
+}
+
+export function scriptedProvider(name = 'scripted', answer: ScriptedProvider['answer'] = () => identity()): ScriptedProvider {
+  const provider: ScriptedProvider = {
+    name,
+    calls: [],
+    answer,
+    async recognize(bytes, image, signal) {
+      const n = provider.calls.push({ bytes, image, signal }) - 1;
+      return provider.answer(n);
+    },
+  };
+  return provider;
+}
+
+export function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((res) => {
+    resolve = res;
+  });
+  return { promise, resolve };
+}
