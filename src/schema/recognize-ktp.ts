@@ -1,6 +1,7 @@
 import { normaliseIdentity } from '../ktp/normalise.ts';
 import { contentHash } from '../recognition/content-hash.ts';
-import type { Outcome } from '../recognition/outcome.ts';
+import type { KtpIdentityData } from '../ktp/identity.ts';
+import type { FieldConfidence, Outcome, RawKtpFields } from '../recognition/outcome.ts';
 import { builder } from './builder.ts';
 import { KtpIdentity, type KtpIdentityModel } from './ktp-identity.ts';
 import { OcrError, type OcrErrorModel } from './ocr-error.ts';
@@ -26,10 +27,26 @@ builder.mutationField('recognizeKtp', (t) =>
   }),
 );
 
+/**
+ * Normalised identities, per provider answer and day. A cache hit hands back the same `fields`
+ * object each time, so repeat requests skip the NIK decoding and fuzzy matching; the day is part
+ * of the key because "today" decides the century of a NIK's birth year.
+ */
+const normalised = new WeakMap<RawKtpFields, { day: string; identity: KtpIdentityData }>();
+
+function normaliseOnce(fields: RawKtpFields, confidence: FieldConfidence | undefined, now: Date): KtpIdentityData {
+  const day = now.toISOString().slice(0, 10);
+  const kept = normalised.get(fields);
+  if (kept?.day === day) return kept.identity;
+  const identity = normaliseIdentity(fields, confidence, now);
+  normalised.set(fields, { day, identity });
+  return identity;
+}
+
 function toGraphQL(outcome: Outcome, now: Date): KtpIdentityModel | OcrErrorModel {
   if (outcome.kind === 'error') return outcome;
   return {
-    ...normaliseIdentity(outcome.fields, outcome.confidence, now),
+    ...normaliseOnce(outcome.fields, outcome.confidence, now),
     cached: outcome.cached,
     contentHash: outcome.contentHash,
   };
