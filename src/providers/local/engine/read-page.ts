@@ -1,0 +1,95 @@
+import type { OcrLine, OcrPage } from '../ocr-line.ts';
+import { toCanonicalCard } from '../pipeline/canonical.ts';
+import { estimateSkew, shouldLevel, textRunsVertically } from '../pipeline/orientation.ts';
+import { levelLines, rotateQuarter, type Raster } from '../pipeline/raster.ts';
+import { looksUpsideDown } from './classify.ts';
+import { detectText, type TextBox } from './detect.ts';
+import type { Models } from './models.ts';
+import { recogniseBox, type RecognisedLine } from './recognize.ts';
+
+/** PaddleOCR's drop_score: below it a "line" is guilloche or the photo read as text. */
+const MIN_LINE_SCORE = 0.5;
+
+/** What the pipeline did to the image, for tests and the benchmark (never any content). */
+export interface PageSteps {
+  cardFound: boolean;
+  quarterTurned: boolean;
+  /** The skew that was levelled, degrees; 0 when none was. */
+  levelledDegrees: number;
+  upsideDown: boolean;
+  timings: Record<'normalise' | 'detect' | 'orient' | 'recognise', number>;
+}
+
+/** From decoded pixels to the OCR page of the canonical card. */
+export async function readPage(models: Models, decoded: Raster): Promise<{ page: OcrPage; steps: PageSteps }> {
+  const t0 = performance.now();
+  const canonical = toCanonicalCard(decoded);
+  let image = canonical.image;
+  let quarterTurned = canonical.quarterTurned;
+  const t1 = performance.now();
+  let boxes = await detectText(models.det, image);
+  const t2 = performance.now();
+
+  // Without a card outline the frame's shape says nothing; the text direction does.
+  if (!canonical.cardFound && textRunsVertically(boxes)) {
+    image = rotateQuarter(image, 1);
+    quarterTurned = true;
+    boxes = await detectText(models.det, image);
+  }
+  const skew = estimateSkew(boxes);
+  let levelledDegrees = 0;
+  if (shouldLevel(skew)) {
+    image = levelLines(image, skew);
+    levelledDegrees = skew;
+    boxes = await detectText(models.det, image);
+  }
+  const upsideDown = await looksUpsideDown(models.cls, image, boxes);
+  if (upsideDown) {
+    image = rotateQuarter(image, 2);
+    // Exact for a half turn, so the boxes follow without detecting again.
+    boxes = boxes.map((b) => ({ ...b, x: image.width - b.x - b.width, y: image.height - b.y - b.height }));
+  }
+  const t3 = performance.now();
+
+  boxes.sort((a, b) => a.y - b.y || a.x - b.x);
+  const lines: OcrLine[] = [];
+  for (const box of boxes) {
+    const read = await recogniseBox(models.rec, models.dictionary, image, box);
+    const line = toOcrLine(read, box);
+    if (line !== null) lines.push(line);
+  }
+  const t4 = performance.now();
+  return {
+    page: { width: image.width, height: image.height, lines },
+    steps: {
+      cardFound: canonical.cardFound,
+      quarterTurned,
+      levelledDegrees,
+      upsideDown,
+      timings: { normalise: t1 - t0, detect: t2 - t1, orient: t3 - t2, recognise: t4 - t3 },
+    },
+  };
+}
+
+/**
+ * NFKC per character, so full-width colons and digits become ASCII and `chars` stays one entry
+ * per character of `text`; a character NFKC expands (rare ligatures) shares its extent evenly.
+ */
+export function toOcrLine(read: RecognisedLine, box: TextBox): OcrLine | null {
+  if (read.score < MIN_LINE_SCORE) return null;
+  const chars: OcrLine['chars'] = [];
+  for (const c of read.chars) {
+    const parts = [...c.char.normalize('NFKC')];
+    const step = (c.x1 - c.x0) / Math.max(1, parts.length);
+    parts.forEach((part, i) => chars.push({ char: part, x0: c.x0 + i * step, x1: c.x0 + (i + 1) * step, score: c.score }));
+  }
+  while (chars.length > 0 && chars[0]!.char.trim() === '') chars.shift();
+  while (chars.length > 0 && chars[chars.length - 1]!.char.trim() === '') chars.pop();
+  if (chars.length === 0) return null;
+  return {
+    text: chars.map((c) => c.char).join(''),
+    score: read.score,
+    box: { x: box.x, y: box.y, width: box.width, height: box.height },
+    chars,
+  };
+}

@@ -1,0 +1,109 @@
+import type ort from 'onnxruntime-node';
+import { crop, resize, type Raster } from '../pipeline/raster.ts';
+import { charExtents, inkColumns } from './char-extents.ts';
+import { toBgrTensor } from './tensor.ts';
+
+/** One recognised character and the horizontal span of the CTC time steps that emitted it. */
+export interface CtcChar {
+  char: string;
+  /** In the pixels of the image the line was cut from. */
+  x0: number;
+  x1: number;
+  score: number;
+}
+
+export interface RecognisedLine {
+  text: string;
+  score: number;
+  chars: CtcChar[];
+}
+
+const REC_HEIGHT = 48;
+/** Longer crops are squeezed: a whole card row is ~25 heights long, nothing on a KTP is longer. */
+const MAX_REC_WIDTH = 48 * 40;
+const REC_MEAN = [0.5, 0.5, 0.5] as const;
+const REC_STD = [0.5, 0.5, 0.5] as const;
+
+/**
+ * Reads one text box. The crop is scaled to the recogniser's 48 px height, so each CTC time step
+ * covers `cropWidth / T` pixels of the crop; the steps that emitted a character place its centre,
+ * and the crop's ink gives its extent (see charExtents). The recogniser often drops the space
+ * between Latin words, but the gap it would have printed stays visible in these extents.
+ */
+export async function recogniseBox(
+  session: ort.InferenceSession,
+  dictionary: readonly string[],
+  image: Raster,
+  box: { x: number; y: number; width: number; height: number },
+): Promise<RecognisedLine> {
+  const piece = crop(image, box.x, box.y, box.width, box.height);
+  const targetWidth = Math.max(16, Math.min(MAX_REC_WIDTH, Math.round((piece.width * REC_HEIGHT) / piece.height)));
+  const input = resize(piece, targetWidth, REC_HEIGHT);
+  const tensor = toBgrTensor(input, REC_MEAN, REC_STD);
+  const outputs = await session.run({ [session.inputNames[0]!]: tensor });
+  const output = outputs[session.outputNames[0]!]!;
+  const [, steps, classes] = output.dims as number[];
+  const decoded = ctcDecode(output.data as Float32Array, steps!, classes!, dictionary);
+  tensor.dispose();
+  output.dispose();
+  // The crop was clamped to the image, so measure from where it really starts.
+  const originX = Math.max(0, Math.floor(box.x));
+  const pxPerStep = piece.width / steps!;
+  const centres = decoded.chars.map((c) => ((c.first + c.last + 1) / 2) * pxPerStep);
+  const extents = charExtents(inkColumns(piece), centres);
+  return {
+    text: decoded.text,
+    score: decoded.score,
+    chars: decoded.chars.map((c, i) => ({
+      char: c.char,
+      x0: originX + extents[i]!.x0,
+      x1: originX + extents[i]!.x1,
+      score: c.score,
+    })),
+  };
+}
+
+export interface CtcStepChar {
+  char: string;
+  /** First and last time step (inclusive) of the run that emitted it. */
+  first: number;
+  last: number;
+  score: number;
+}
+
+/**
+ * Greedy CTC: argmax per step, runs of one class collapse to one character, blanks (class 0)
+ * separate. The score of a character is the best probability in its run; the line's is the mean.
+ */
+export function ctcDecode(
+  probs: Float32Array,
+  steps: number,
+  classes: number,
+  dictionary: readonly string[],
+): { text: string; score: number; chars: CtcStepChar[] } {
+  const chars: CtcStepChar[] = [];
+  let previous = 0;
+  for (let t = 0; t < steps; t++) {
+    let best = 0;
+    let bestP = -1;
+    const base = t * classes;
+    for (let c = 0; c < classes; c++) {
+      const p = probs[base + c]!;
+      if (p > bestP) {
+        bestP = p;
+        best = c;
+      }
+    }
+    if (best !== 0 && best === previous) {
+      const current = chars[chars.length - 1]!;
+      current.last = t;
+      current.score = Math.max(current.score, bestP);
+    } else if (best !== 0) {
+      chars.push({ char: dictionary[best - 1] ?? '', first: t, last: t, score: bestP });
+    }
+    previous = best;
+  }
+  const text = chars.map((c) => c.char).join('');
+  const score = chars.length === 0 ? 0 : chars.reduce((s, c) => s + c.score, 0) / chars.length;
+  return { text, score, chars };
+}

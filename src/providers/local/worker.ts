@@ -1,0 +1,61 @@
+/**
+ * An OCR worker thread: loads the PP-OCR models once, then answers jobs one at a time.
+ * Runs the whole CPU-bound path (decode, card finding, detection, recognition, card reading)
+ * so the main thread's event loop only ever moves messages.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadModels, type Models } from './engine/models.ts';
+import { readPage } from './engine/read-page.ts';
+import { decodeImage, UndecodableImageError } from './pipeline/decode.ts';
+import type { FromWorker, JobResult, ToWorker, WorkerConfig } from './protocol.ts';
+import { readCard } from './read-card.ts';
+
+const port = parentPort;
+if (port === null) throw new Error('worker.ts must run in a worker thread');
+const config = workerData as WorkerConfig;
+
+function send(message: FromWorker): void {
+  port!.postMessage(message);
+}
+
+async function runJob(models: Models, job: ToWorker): Promise<JobResult> {
+  const t0 = performance.now();
+  let decoded;
+  try {
+    decoded = await decodeImage(new Uint8Array(job.bytes), job.format);
+  } catch (error) {
+    if (error instanceof UndecodableImageError) return { kind: 'undecodable', message: error.message };
+    throw error;
+  }
+  const t1 = performance.now();
+  const { page, steps } = await readPage(models, decoded);
+  const t2 = performance.now();
+  const card = readCard(page);
+  const t3 = performance.now();
+  const jobSteps = { ...steps, timings: { decode: t1 - t0, ...steps.timings, read: t3 - t2, total: t3 - t0 } };
+  if (card === null) return { kind: 'not-a-ktp', steps: jobSteps };
+  return { kind: 'identity', fields: card.fields, confidence: card.confidence, steps: jobSteps };
+}
+
+const started = performance.now();
+let models: Models;
+try {
+  models = await loadModels({ threads: config.threads });
+} catch (error) {
+  send({ type: 'load-failed', message: error instanceof Error ? error.message : String(error) });
+  // Nothing useful can run here; the pool decides whether to try again.
+  process.exit(1);
+}
+send({ type: 'ready', loadMs: performance.now() - started });
+
+// Jobs arrive one at a time (the pool never sends a second before the first is done), so a
+// plain handler is enough; errors become a 'failed' answer, never an unhandled rejection.
+port.on('message', (job: ToWorker) => {
+  runJob(models, job).then(
+    (result) => send({ type: 'done', id: job.id, result }),
+    (error: unknown) => {
+      // The message is the engine's, never the image's content.
+      send({ type: 'done', id: job.id, result: { kind: 'failed', message: error instanceof Error ? error.message : String(error) } });
+    },
+  );
+});

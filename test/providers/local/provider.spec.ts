@@ -1,0 +1,99 @@
+/**
+ * The local provider end to end: real worker threads, real PP-OCR models, synthetic fixtures.
+ * Slow by nature (seconds per card on two cores), so the pool is warmed once and few images are read.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inspectImage, isErrorOutcome } from '../../../src/recognition/inspect-image.ts';
+import type { ProviderOutcome } from '../../../src/recognition/outcome.ts';
+import { createLocalProvider, type LocalProvider } from '../../../src/providers/local/index.ts';
+
+const cards = new URL('../../fixtures/cards/', import.meta.url);
+const bytesOf = async (path: string) => new Uint8Array(await readFile(new URL(path, cards)));
+const truthOf = async (id: string) => JSON.parse(await readFile(new URL(`${id}/truth.json`, cards), 'utf8')) as { id: string };
+
+let provider: LocalProvider;
+
+async function recognize(bytes: Uint8Array, signal?: AbortSignal): Promise<ProviderOutcome> {
+  const info = inspectImage(bytes);
+  if (isErrorOutcome(info)) throw new Error(`fixture refused by inspection: ${info.message}`);
+  return provider.recognize(bytes, info, signal);
+}
+
+beforeAll(async () => {
+  provider = createLocalProvider({ poolSize: 2 });
+  expect(provider.isReady()).toBe(false);
+  await provider.warmUp();
+});
+
+afterAll(async () => {
+  await provider?.close();
+});
+
+describe('createLocalProvider (real engine)', () => {
+  it('is ready once warm', () => {
+    expect(provider.name).toBe('local');
+    expect(provider.isReady()).toBe(true);
+  });
+
+  it('reads the NIK of a card photographed on a table, free of charge', async () => {
+    const outcome = await recognize(await bytesOf('ktp-09001/photo.jpg'));
+    expect(outcome).toMatchObject({ kind: 'identity', charged: false });
+    expect(outcome.kind === 'identity' && outcome.fields.id).toBe((await truthOf('ktp-09001')).id);
+  });
+
+  it('answers FAIL (free) for a shop receipt', async () => {
+    const outcome = await recognize(await bytesOf('ktp-09185/not-a-ktp.jpg'));
+    expect(outcome).toMatchObject({ kind: 'error', code: 'FAIL', charged: false, retryable: false });
+  });
+
+  it('answers IMAGE_INVALID_FORMAT (free) for images that pass inspection but cannot be decoded', async () => {
+    const jpeg = await bytesOf('ktp-09001/w640.jpg');
+    const cutJpeg = Uint8Array.from([...jpeg.subarray(0, jpeg.length >> 1), 0xff, 0xd9]);
+    const bmp = await bytesOf('ktp-09185/bmp.bmp');
+    const cutBmp = bmp.subarray(0, bmp.length >> 1);
+    for (const bytes of [cutJpeg, cutBmp]) {
+      expect(await recognize(bytes)).toMatchObject({ kind: 'error', code: 'IMAGE_INVALID_FORMAT', charged: false, retryable: false });
+    }
+  });
+
+  it('keeps the main thread free while four cards are in flight', async () => {
+    const files = ['ktp-09010/clean.png', 'ktp-09071/rot180.jpg', 'ktp-09185/bmp.bmp', 'ktp-09001/exif-rotated.jpg'];
+    const inputs = await Promise.all(files.map(bytesOf));
+    let worstLag = 0;
+    let last = performance.now();
+    const probe = setInterval(() => {
+      const now = performance.now();
+      worstLag = Math.max(worstLag, now - last - 5);
+      last = now;
+    }, 5);
+    let outcomes: ProviderOutcome[];
+    try {
+      outcomes = await Promise.all(inputs.map((bytes) => recognize(bytes)));
+    } finally {
+      // Cleared on every path, or a failing read would leave the probe keeping the worker alive.
+      clearInterval(probe);
+    }
+    for (const [i, file] of files.entries()) {
+      const outcome = outcomes[i]!;
+      expect(outcome.kind === 'identity' && outcome.fields.id, file).toBe((await truthOf(file.split('/')[0]!)).id);
+    }
+    // OCR on this thread would stall it for seconds; message passing costs milliseconds. The bound
+    // is loose because the test machine's two cores are shared with the workers (and other suites).
+    expect(worstLag).toBeLessThan(400);
+  });
+});
+
+describe('timeouts and close() with the real engine', () => {
+  it('survive a job in flight: the process exits on its own, having answered everything', () => {
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const script = fileURLToPath(new URL('./warm-and-close.ts', import.meta.url));
+    const child = spawnSync(process.execPath, ['--import', tsx, script], { timeout: 45_000, encoding: 'utf8' });
+    expect(child.error).toBeUndefined();
+    expect(child.stdout.trim()).toBe('warm timeout answered closed');
+    expect(child.status).toBe(0);
+  });
+});

@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import { readCard } from '../../../../src/providers/local/read-card.ts';
+import type { OcrLine } from '../../../../src/providers/local/ocr-line.ts';
+import { engineLine, enginePage, MARIA } from './engine-page.ts';
+import type { CardText } from './engine-page.ts';
+
+const MARIA_FIELDS = {
+  id: '3174024305900003',
+  name: 'MARIA THERESIA',
+  pob: 'JAKARTA',
+  dob: '03-05-1990',
+  gender: 'PEREMPUAN',
+  address: 'JL. KEBON JERUK NO. 12',
+  rt: '006',
+  rw: '003',
+  village: 'PETOGOGAN',
+  district: 'KEBAYORAN BARU',
+  city: 'JAKARTA SELATAN',
+  province: 'DKI JAKARTA',
+  religion: 'KATOLIK',
+  marital_status: 'BELUM KAWIN',
+  work: 'KARYAWAN SWASTA',
+  nationnality: 'WNI',
+  blood_type: 'O',
+  valid_until: 'SEUMUR HIDUP',
+  issue_city: 'JAKARTA SELATAN',
+  issue_date: '12-08-2019',
+};
+
+/** Replace the line whose text starts with `prefix` by the given lines. */
+const replacing = (prefix: string, by: (line: OcrLine) => OcrLine[]) => (lines: OcrLine[]) =>
+  lines.flatMap((l) => (l.text.startsWith(prefix) ? by(l) : [l]));
+
+describe('readCard', () => {
+  it('reads every field of a card whose rows came back merged, spaces dropped', () => {
+    const result = readCard(enginePage(MARIA));
+    expect(result?.fields).toEqual(MARIA_FIELDS);
+  });
+
+  it('gives a confidence between 0 and 1 for every field it read', () => {
+    const { confidence, fields } = readCard(enginePage(MARIA))!;
+    for (const key of Object.keys(fields) as (keyof typeof fields)[]) {
+      expect(confidence[key]).toBeGreaterThan(0.5);
+      expect(confidence[key]).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('is less confident of a value the OCR scored low', () => {
+    const doubtful = enginePage(MARIA, replacing('Pekerjaan', (l) => [{ ...l, chars: l.chars.map((c) => ({ ...c, score: 0.55 })) }]));
+    const sure = readCard(enginePage(MARIA))!.confidence.work!;
+    expect(readCard(doubtful)!.confidence.work!).toBeLessThan(sure);
+  });
+
+  it('joins a name and an address that wrap onto a second line', () => {
+    const card: CardText = {
+      ...MARIA,
+      name: ['DR. IR. H. MUHAMMAD RIZKY', 'PRATAMA, S.E., M.M.'],
+      address: ['JL. RAYA HAYAM WURUK KM. 7 GG. MANGGA', 'DUA NO. 134'],
+      nik: '3174021505900003',
+      gender: 'LAKI-LAKI',
+    };
+    const fields = readCard(enginePage(card))!.fields;
+    expect(fields.name).toBe('DR. IR. H. MUHAMMAD RIZKY PRATAMA, S.E., M.M.');
+    expect(fields.address).toBe('JL. RAYA HAYAM WURUK KM. 7 GG. MANGGA DUA NO. 134');
+    expect(fields.pob).toBe('JAKARTA');
+  });
+
+  it('reads rows whose label, colon and value were detected as separate boxes', () => {
+    const split = enginePage(
+      MARIA,
+      replacing('Nama', (l) => [
+        engineLine([{ text: 'Nama', x: 38 }], { y: l.box.y }),
+        engineLine([{ text: ':', x: 226 }], { y: l.box.y + 1 }),
+        engineLine([{ text: 'MARIA THERESIA', x: 241 }], { y: l.box.y - 1 }),
+      ]),
+    );
+    expect(readCard(split)?.fields.name).toBe('MARIA THERESIA');
+  });
+
+  it('copes with full-width colons the runtime did not fold', () => {
+    const fullWidth = enginePage(MARIA, (lines) =>
+      lines.map((l) => ({ ...l, text: l.text.replaceAll(':', '\uFF1A'), chars: l.chars.map((c) => ({ ...c, char: c.char === ':' ? '\uFF1A' : c.char })) })),
+    );
+    expect(readCard(fullWidth)?.fields).toEqual(MARIA_FIELDS);
+  });
+
+  it('reads Gol Darah without the dot and an unknown blood type printed as a dash', () => {
+    expect(readCard(enginePage({ ...MARIA, bloodLabel: 'Gol Darah', blood: '-' }))?.fields.blood_type).toBe('-');
+  });
+
+  it('takes a blood-type label with nothing after it for the dash the detector missed', () => {
+    const card = readCard(enginePage({ ...MARIA, blood: '' }));
+    expect(card?.fields.blood_type).toBe('-');
+    expect(card?.confidence.blood_type).toBeLessThan(0.6);
+  });
+
+  it('reads a dated Berlaku Hingga and the Kepercayaan label', () => {
+    const fields = readCard(
+      enginePage({
+        ...MARIA,
+        validUntil: '03-05-2017',
+        religionLabel: 'Kepercayaan',
+        religion: 'KEPERCAYAAN TERHADAP TUHAN YME',
+      }),
+    )!.fields;
+    expect(fields.valid_until).toBe('03-05-2017');
+    expect(fields.religion).toBe('KEPERCAYAAN TERHADAP TUHAN YME');
+  });
+
+  it('keeps the spelling the card prints when it is an older variant', () => {
+    expect(readCard(enginePage({ ...MARIA, religion: 'KATHOLIK' }))?.fields.religion).toBe('KATHOLIK');
+  });
+
+  it('prints a regency header with its prefix and the issue place without it', () => {
+    const fields = readCard(
+      enginePage({
+        ...MARIA,
+        province: 'JAWA BARAT',
+        regency: 'KABUPATEN HULU SUNGAI TENGAH'.replace('HULU SUNGAI TENGAH', 'BANDUNG BARAT'),
+        nik: '3217014305900003',
+        village: 'CIHIDEUNG',
+        district: 'PARONGPONG',
+        issueCity: 'BANDUNG BARAT',
+        birth: 'SERANG, 03-05-1990',
+      }),
+    )!.fields;
+    expect(fields).toMatchObject({
+      province: 'JAWA BARAT',
+      city: 'KABUPATEN BANDUNG BARAT',
+      issue_city: 'BANDUNG BARAT',
+      district: 'PARONGPONG',
+      village: 'CIHIDEUNG',
+      pob: 'SERANG',
+    });
+  });
+
+  it('reads a row whose label the OCR could not read by its place in the card order', () => {
+    const garbled = enginePage(
+      MARIA,
+      replacing('Pekerjaan', (l) => [engineLine([{ text: 'Pxkxrjxxn', x: 38 }, { text: ':', x: 226 }, { text: 'KARYAWAN SWASTA', x: 241 }], { y: l.box.y })]),
+    );
+    expect(readCard(garbled)?.fields.work).toBe('KARYAWAN SWASTA');
+  });
+
+  it('reads the NIK when the OCR glued it to its label and misread digits as letters', () => {
+    const glued = enginePage(
+      MARIA,
+      replacing('NIK', (l) => [engineLine([{ text: 'NIK:3I74O2430590OOO3', x: 38 }], { y: l.box.y, size: 32 })]),
+    );
+    expect(readCard(glued)?.fields.id).toBe('3174024305900003');
+  });
+
+  it('splits place and date of birth when the comma was read as a dot or lost', () => {
+    const asDot = readCard(enginePage({ ...MARIA, birth: 'LIMA PULUH KOTA. 03-05-1990' }))!.fields;
+    expect([asDot.pob, asDot.dob]).toEqual(['LIMA PULUH KOTA', '03-05-1990']);
+    const lost = readCard(enginePage({ ...MARIA, birth: 'SERANG03-05-1990' }))!.fields;
+    expect([lost.pob, lost.dob]).toEqual(['SERANG', '03-05-1990']);
+  });
+
+  it('does not let a truncated label swallow the start of a value in the value column', () => {
+    const truncated = enginePage(
+      MARIA,
+      replacing('Kewarganegaraan', (l) => [
+        engineLine([{ text: 'Kewarganegat', x: 38 }], { y: l.box.y }),
+        engineLine([{ text: 'WNI', x: 241 }], { y: l.box.y }),
+      ]),
+    );
+    expect(readCard(truncated)?.fields.nationnality).toBe('WNI');
+  });
+
+  it('takes a value detected a little below its label line as that label\'s value', () => {
+    const offset = enginePage(
+      MARIA,
+      replacing('Pekerjaan', (l) => [
+        engineLine([{ text: 'Pekerjaan', x: 38 }, { text: ':', x: 226 }], { y: l.box.y }),
+        engineLine([{ text: 'KARYAWAN SWASTA', x: 241 }], { y: l.box.y + 0.6 * l.box.height }),
+      ]),
+    );
+    expect(readCard(offset)?.fields.work).toBe('KARYAWAN SWASTA');
+  });
+
+  it('answers null for a card without a readable NIK', () => {
+    expect(readCard(enginePage(MARIA, (lines) => lines.filter((l) => !l.text.startsWith('NIK'))))).toBeNull();
+    expect(readCard(enginePage({ ...MARIA, nik: '31740243059' }))).toBeNull();
+  });
+
+  it('answers null for a document with a 16-digit number but none of the card labels', () => {
+    const receipt = {
+      width: 900,
+      height: 640,
+      lines: [
+        engineLine([{ text: 'TOKO SUMBER REJEKI', x: 300 }], { y: 40 }),
+        engineLine([{ text: 'NO. 3174024305900003', x: 60 }], { y: 100 }),
+        engineLine([{ text: 'BERAS 5KG', x: 60 }], { y: 140 }),
+        engineLine([{ text: 'TOTAL', x: 60 }], { y: 180 }),
+      ],
+    };
+    expect(readCard(receipt)).toBeNull();
+    expect(readCard({ width: 1000, height: 630, lines: [] })).toBeNull();
+  });
+});

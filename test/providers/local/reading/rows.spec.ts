@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { glyphText } from '../../../../src/providers/local/reading/glyphs.ts';
+import { groupRows } from '../../../../src/providers/local/reading/rows.ts';
+import { engineLine } from './engine-page.ts';
+
+describe('groupRows', () => {
+  it('puts a label, its colon and its value detected as separate boxes on one row, left to right', () => {
+    const rows = groupRows({
+      width: 1000,
+      height: 630,
+      lines: [
+        engineLine([{ text: 'MARIA', x: 241 }], { y: 173 }),
+        engineLine([{ text: ':', x: 226 }], { y: 171 }),
+        engineLine([{ text: 'Nama', x: 38 }], { y: 172 }),
+      ],
+    });
+    expect(rows).toHaveLength(1);
+    expect(glyphText(rows[0]!.glyphs)).toBe('Nama : MARIA');
+  });
+
+  it('keeps neighbouring card rows apart and returns them top to bottom', () => {
+    const rows = groupRows({
+      width: 1000,
+      height: 630,
+      lines: [
+        engineLine([{ text: 'Agama', x: 38 }], { y: 204.5 }),
+        engineLine([{ text: 'Kecamatan', x: 70 }], { y: 172 }),
+      ],
+    });
+    expect(rows.map((r) => glyphText(r.glyphs))).toEqual(['Kecamatan', 'Agama']);
+  });
+
+  it('ignores empty lines', () => {
+    const blank = { ...engineLine([{ text: 'X', x: 10 }], { y: 10 }), text: ' ', chars: [] };
+    expect(groupRows({ width: 1000, height: 630, lines: [blank] })).toEqual([]);
+  });
+});
