@@ -13,7 +13,10 @@ import { createGraphQLContext, type GraphQLContext } from './schema/context.ts';
 import { subgraphSchema } from './schema/index.ts';
 
 export interface GatewayOptions {
-  config: Pick<GatewayConfig, 'cache' | 'maxRequestBytes' | 'maxRecognitionsPerOperation' | 'graphiql' | 'restApiKeys'>;
+  config: Pick<GatewayConfig, 'cache' | 'maxRequestBytes' | 'maxRecognitionsPerOperation' | 'graphiql' | 'restApiKeys'> & {
+    /** The key the gateway itself sends upstream: never accepted from a client, even if listed in `restApiKeys`. */
+    ekycpro?: Pick<GatewayConfig['ekycpro'], 'apiKey'>;
+  };
   provider: KtpProvider;
   /** Defaults to the process-wide LRU from `config.cache`. */
   cache?: OutcomeCache;
@@ -59,6 +62,7 @@ export function createGateway({ config, provider, cache }: GatewayOptions): Gate
   const contractEndpoint = createContractEndpoint({
     recognizer,
     clientApiKeys: config.restApiKeys,
+    upstreamApiKey: config.ekycpro?.apiKey,
     maxRequestBytes: config.maxRequestBytes,
   });
 

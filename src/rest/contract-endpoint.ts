@@ -10,6 +10,8 @@ export interface ContractEndpointOptions {
   recognizer: Recognizer;
   /** Keys clients must send in `X-API-Key`. Empty: the header is ignored. */
   clientApiKeys: string[];
+  /** The key the gateway sends upstream: never accepted from a client, even when listed in `clientApiKeys`. */
+  upstreamApiKey?: string | undefined;
   /** Bodies larger than this are refused with 413 before they are buffered. */
   maxRequestBytes: number;
 }
@@ -25,14 +27,16 @@ type ContractStatus = Exclude<OcrErrorCode, 'UPSTREAM_UNAVAILABLE'> | 'OK';
  * branch on `status`, and some HTTP clients throw on 4xx); only refusals that happen before the
  * contract applies get another code: 401 (client key), 405 (method), 413 (body over the cap).
  */
-export function createContractEndpoint({ recognizer, clientApiKeys, maxRequestBytes }: ContractEndpointOptions) {
-  const keys = clientApiKeys.map((key) => Buffer.from(key));
+export function createContractEndpoint({ recognizer, clientApiKeys, upstreamApiKey, maxRequestBytes }: ContractEndpointOptions) {
+  // Keys are required as soon as any is configured, even when the only one was the upstream key.
+  const keysRequired = clientApiKeys.length > 0;
+  const keys = clientApiKeys.filter((key) => key !== upstreamApiKey).map((key) => Buffer.from(key));
 
   return async function handleContractRequest(request: Request): Promise<Response> {
     if (request.method !== 'POST') {
       return answer('INVALID_REQUEST', CONTRACT_MESSAGES.INVALID_REQUEST, { status: 405, headers: { allow: 'POST' } });
     }
-    if (keys.length > 0 && !isKnownKey(request.headers.get('x-api-key'), keys)) {
+    if (keysRequired && !isKnownKey(request.headers.get('x-api-key'), keys)) {
       return answer('INVALID_REQUEST', 'invalid X-API-Key', { status: 401 });
     }
     const contentType = request.headers.get('content-type')?.toLowerCase() ?? '';
@@ -63,8 +67,11 @@ function printOutcome(outcome: Outcome): Response {
     for (const key of CONTRACT_FIELD_KEYS) message[key] = outcome.fields[key];
     return Response.json({ status: 'OK', message }, { headers });
   }
-  // UPSTREAM_UNAVAILABLE is ours, not the contract's: its clients know it as a server error.
-  const status: ContractStatus = outcome.code === 'UPSTREAM_UNAVAILABLE' ? 'INNER_ERROR' : outcome.code;
+  // UPSTREAM_UNAVAILABLE is ours, not the contract's: its clients know it as a server error, which
+  // the contract documents as free (and they retry). When it was charged (an OK without a usable
+  // identity), it is the charged status: FAIL, so the body does not contradict x-ktp-charged.
+  const status: ContractStatus =
+    outcome.code === 'UPSTREAM_UNAVAILABLE' ? (outcome.charged ? 'FAIL' : 'INNER_ERROR') : outcome.code;
   return answer(status, CONTRACT_MESSAGES[status], { headers });
 }
 

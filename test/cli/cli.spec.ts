@@ -1,0 +1,201 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentHash } from '../../src/recognition/content-hash.ts';
+import { RECOGNIZE_KTP_OPERATION } from '../../src/schema/operations.ts';
+import { FAKE_API_KEY, SAMPLE_IDENTITY, startFakeEkycpro, type FakeAnswer, type FakeEkycpro } from '../support/fake-ekycpro.ts';
+import { assertNoSecret, request, startGatewayServer, type GatewayServer } from '../support/gateway-server.ts';
+import { testPdf } from '../support/image-bytes.ts';
+import { testJpeg } from '../support/images.ts';
+import { uploadInit } from '../support/multipart.ts';
+
+/**
+ * The package's bin, run as a user runs it (`node bin/ktp-gateway.js ...`, a real process) with the
+ * paid provider pointed at the fake. Each test has its own image, and the fake answers per image, so
+ * the processes (over a second of tsx start-up each) run concurrently, two at a time (more only
+ * make each one slower).
+ */
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'ktp-gateway.js');
+
+let fake: FakeEkycpro;
+let gw: GatewayServer;
+let dir: string;
+/** The fake's answer per image hash; images not listed are recognised. */
+const answers = new Map<string, FakeAnswer>();
+
+beforeAll(async () => {
+  fake = await startFakeEkycpro();
+  fake.behaviour = (call) => answers.get(call.imageHash ?? '') ?? { kind: 'ok' };
+  gw = await startGatewayServer({ fake });
+  dir = await mkdtemp(join(tmpdir(), 'ktp-cli-'));
+});
+afterAll(async () => {
+  await gw.close();
+  await fake.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const MAX_PROCESSES = 2;
+let running = 0;
+const queue: (() => void)[] = [];
+async function withSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= MAX_PROCESSES) await new Promise<void>((resolve) => queue.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    queue.shift()?.();
+  }
+}
+
+/** Runs the bin with the paid provider's environment (and nothing else of ours inherited). */
+function runBin(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return withSlot(() => spawnBin(args, env));
+}
+
+function spawnBin(args: string[], env: Record<string, string>): Promise<Run> {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(KTP_|EKYCPRO_|REST_API_KEYS|CACHE_|MAX_)/.test(name)),
+  );
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      {
+        cwd: dir,
+        env: { ...inherited, KTP_PROVIDER: 'ekycpro', EKYCPRO_URL: fake.url, EKYCPRO_API_KEY: FAKE_API_KEY, ...env },
+        timeout: 15_000,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+let seed = 6000;
+/** A fresh image file in the temp dir; `answer` scripts what the fake says about it. */
+async function imageFile(answer?: FakeAnswer, bytes?: Uint8Array): Promise<{ path: string; bytes: Uint8Array; hash: string }> {
+  const data = bytes ?? (await testJpeg(seed++));
+  const hash = contentHash(data);
+  if (answer) answers.set(hash, answer);
+  const path = join(dir, `card-${seed++}.jpg`);
+  await writeFile(path, data);
+  return { path, bytes: data, hash };
+}
+
+function expectNoKey(run: Run): void {
+  assertNoSecret(run.stdout, 'CLI stdout');
+  assertNoSecret(run.stderr, 'CLI stderr');
+}
+
+describe.concurrent('ktp-gateway (the package bin)', () => {
+  it('--help exits 0 and documents the command, --json and every exit code', async () => {
+    const run = await runBin(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Usage: ktp-gateway recognize <image> \[--json\]/);
+    expect(run.stdout).toMatch(/--json/);
+    expect(run.stdout).toMatch(/KTP_PROVIDER/);
+    for (const code of [0, 1, 2, 3, 4, 5]) expect(run.stdout).toMatch(new RegExp(`^\\s+${code}\\s+\\S`, 'm'));
+    expect(run.stdout).toMatch(/3\s+FAIL/);
+    expect(run.stdout).toMatch(/4\s+.*IMAGE_INVALID_FORMAT/);
+    expect(run.stdout).toMatch(/5\s+.*UPSTREAM_UNAVAILABLE/);
+  });
+
+  it('recognize <image> --json prints what the GraphQL mutation returns (the full selection), exit 0', async () => {
+    const { path, bytes, hash } = await imageFile();
+    const run = await runBin(['recognize', path, '--json']);
+    expect(run.code).toBe(0);
+    expectNoKey(run);
+    const printed = JSON.parse(run.stdout) as Record<string, unknown>;
+
+    const response = await request(gw.graphqlUrl, uploadInit({ bytes }, { query: RECOGNIZE_KTP_OPERATION }));
+    expect(response.json?.errors).toBeUndefined();
+    const graphql = response.json!.data!.recognizeKtp as Record<string, unknown>;
+    expect(graphql.__typename).toBe('KtpIdentity');
+    expect({ ...printed, cached: undefined }).toStrictEqual({ ...graphql, cached: undefined });
+    expect(Object.keys(printed)).toEqual(Object.keys(graphql));
+    expect(printed).toMatchObject({ nik: SAMPLE_IDENTITY.id, birthDate: '1982-02-03', contentHash: hash, cached: false });
+    expect(fake.callsFor(hash)).toBe(2); // the CLI's call and the gateway's (separate caches)
+  });
+
+  it('without --json prints a readable summary with the identity and no API key, exit 0', async () => {
+    const { path } = await imageFile();
+    const run = await runBin(['recognize', path]);
+    expect(run.code).toBe(0);
+    expectNoKey(run);
+    expect(() => JSON.parse(run.stdout)).toThrow();
+    expect(run.stdout).toMatch(new RegExp(`^nik\\s+${SAMPLE_IDENTITY.id}$`, 'm'));
+    expect(run.stdout).toMatch(/^name\s+HELLO NAME$/m);
+    expect(run.stdout).toMatch(/^birthDate\s+1982-02-03$/m);
+    expect(run.stdout).toMatch(/^raw\.nationnality\s+WNI$/m);
+  });
+
+  it('FAIL → exit 3, the OcrError printed', async () => {
+    const { path, hash } = await imageFile({ kind: 'status', status: 'FAIL' });
+    const run = await runBin(['recognize', path, '--json']);
+    expect(run.code).toBe(3);
+    expect(JSON.parse(run.stdout)).toMatchObject({ __typename: 'OcrError', code: 'FAIL', charged: true });
+    expect(fake.callsFor(hash)).toBe(1);
+  });
+
+  it('a non-image → exit 4 with zero upstream calls', async () => {
+    const { path, hash } = await imageFile(undefined, testPdf(6100));
+    const run = await runBin(['recognize', path, '--json']);
+    expect(run.code).toBe(4);
+    expect(JSON.parse(run.stdout)).toMatchObject({ __typename: 'OcrError', code: 'IMAGE_INVALID_FORMAT', charged: false });
+    expect(fake.callsFor(hash)).toBe(0);
+  });
+
+  it('an unreachable upstream → exit 5, and the summary names no key', async () => {
+    const closedPort = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    const { path } = await imageFile();
+    const run = await runBin(['recognize', path], { EKYCPRO_URL: `http://127.0.0.1:${closedPort}/v1/id_ocr/general` });
+    expect(run.code).toBe(5);
+    expectNoKey(run);
+    expect(run.stdout).toMatch(/^UPSTREAM_UNAVAILABLE: /);
+  });
+
+  it('a missing file → exit 2, naming the file, nothing on stdout', async () => {
+    const run = await runBin(['recognize', join(dir, 'no-such-card.jpg')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('no-such-card.jpg');
+    expect(run.stdout).toBe('');
+  });
+
+  it.each([
+    ['no arguments', []],
+    ['recognize without an image', ['recognize']],
+    ['an unknown option', ['recognize', 'card.jpg', '--yaml']],
+  ])('%s → exit 2 with the usage on stderr', async (_name, args) => {
+    const run = await runBin(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Usage: ktp-gateway recognize/);
+    expect(run.stdout).toBe('');
+  });
+
+  it('a bad configuration → exit 2 with the setting named', async () => {
+    const { path } = await imageFile();
+    const run = await runBin(['recognize', path], { KTP_PROVIDER: 'paid' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/KTP_PROVIDER/);
+  });
+});
