@@ -36,7 +36,7 @@ export function createEkycproProvider(options: EkycproProviderOptions): KtpProvi
     const result = await postImage(bytes, { url: options.url, apiKey, timeoutMs, fetch: options.fetch });
     const outcome =
       result.kind === 'answered'
-        ? parseContractAnswer(result.httpStatus, result.bodyText)
+        ? withoutKey(parseContractAnswer(result.httpStatus, result.bodyText), apiKey)
         : ocrError(
             'UPSTREAM_UNAVAILABLE',
             result.reason === 'timeout'
@@ -66,4 +66,14 @@ export function createEkycproProvider(options: EkycproProviderOptions): KtpProvi
       );
     },
   };
+}
+
+/**
+ * Upstream error messages are passed to clients verbatim, and an API may echo the key it refused
+ * ("invalid X-API-Key: sk-…"). The key must never reach a client or a log, so it is cut out here,
+ * at the one place where the key and the upstream's words meet.
+ */
+function withoutKey(outcome: ProviderOutcome, apiKey: string): ProviderOutcome {
+  if (outcome.kind !== 'error' || !outcome.message.includes(apiKey)) return outcome;
+  return { ...outcome, message: outcome.message.split(apiKey).join('[redacted]') };
 }

@@ -51,6 +51,16 @@ describe('ekycpro provider: every upstream answer', () => {
     expect(outcome).toMatchObject({ code: 'FAIL', message: CONTRACT_MESSAGES.FAIL, charged: true });
   });
 
+  it('cuts the API key out of an upstream message that echoes it', async () => {
+    const { outcome } = await recognizeOnce({
+      kind: 'status',
+      status: 'INVALID_REQUEST',
+      message: `invalid X-API-Key: ${FAKE_API_KEY} (key ${FAKE_API_KEY} is disabled)`,
+    });
+    expect(outcome).toMatchObject({ code: 'INVALID_REQUEST', message: 'invalid X-API-Key: [redacted] (key [redacted] is disabled)' });
+    expect(JSON.stringify(outcome)).not.toContain(FAKE_API_KEY);
+  });
+
   it.each(['INVALID_REQUEST', 'IMAGE_INVALID_FORMAT', 'IMAGE_INVALID_SIZE'])('%s → free, not retried', async (status) => {
     const { outcome, calls } = await recognizeOnce({ kind: 'status', status });
     expect(outcome).toMatchObject({ kind: 'error', code: status, charged: false, retryable: false });
