@@ -16,7 +16,7 @@ export interface LocalProviderOptions {
    * Worker threads, each holding its own copy of the models (~400 MB RSS each).
    * Default: the number of cores, at most 2 (`availableParallelism()`); on the 2-core reference
    * machine that is 2 workers × 1 onnxruntime thread, which measured a higher throughput and a
-   * lower latency under load than 1 worker × 2 threads (see the module report).
+   * lower latency under load than 1 worker × 2 threads.
    */
   poolSize?: number;
   /**
