@@ -22,6 +22,12 @@ const NIK_SLIPS: Readonly<Record<string, string>> = {
   B: '8',
 };
 
+/** The digit a single recognised character stands for in the NIK row, or null when it is none. */
+export function nikDigitOf(char: string): string | null {
+  const digit = NIK_SLIPS[char] ?? char;
+  return /^[0-9]$/.test(digit) ? digit : null;
+}
+
 /**
  * The NIK as digits only: look-alike letters become digits, everything else (spaces, dots,
  * a leading `NIK :` label) is dropped. The result may not be 16 long; `checkNik` says so.

@@ -9,8 +9,6 @@ import { CONTRACT_MESSAGES, ocrError, type ProviderOutcome } from '../../recogni
 import type { KtpProvider } from '../provider.ts';
 import { WorkerPool, type PoolAnswer } from './pool.ts';
 
-export { rawEngineRecognize } from './raw-engine.ts';
-
 export interface LocalProviderOptions {
   /**
    * Worker threads, each holding its own copy of the models (~400 MB RSS each).

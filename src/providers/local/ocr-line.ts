@@ -15,7 +15,14 @@ export interface OcrLine {
    * estimated from the CTC time steps that emitted it. Wide gaps between neighbours are spaces the
    * recogniser dropped (`MARIATHERESIA`); empty when the engine cannot say.
    */
-  chars: { char: string; x0: number; x1: number; score: number }[];
+  chars: {
+    char: string;
+    x0: number;
+    x1: number;
+    score: number;
+    /** What the recogniser nearly read instead, when it hesitated (see engine/recognize.ts). */
+    alternative?: { char: string; score: number };
+  }[];
 }
 
 export interface OcrPage {

@@ -104,6 +104,18 @@ describe('finding the card', () => {
     expect(toCanonicalCard(rotated).image.width).toBe(CANONICAL_WIDTH);
   });
 
+  it('remembers how wide the card was in the source, so a small photo is not detected at the canonical size', async () => {
+    const small = await fixture('ktp-09001/w640.jpg');
+    const card = toCanonicalCard(small);
+    expect(card.image.width).toBe(CANONICAL_WIDTH);
+    expect(card.sourceLongSide).toBeGreaterThan(560);
+    expect(card.sourceLongSide).toBeLessThanOrEqual(small.width + 1);
+    const photo = toCanonicalCard(await fixture('ktp-09001/photo.jpg'));
+    // The card fills part of a 1200 px frame: its side is its own, not the frame's.
+    expect(photo.sourceLongSide).toBeGreaterThan(500);
+    expect(photo.sourceLongSide).toBeLessThan(1150);
+  });
+
   it('turns a card lying on its side to landscape', async () => {
     const card = toCanonicalCard(await fixture('ktp-09010/rot90.jpg'));
     expect(card).toMatchObject({ cardFound: true, quarterTurned: true });
@@ -128,6 +140,22 @@ describe('CTC decoding and character extents', () => {
     expect(decoded.text).toBe('ABA');
     expect(decoded.chars.map((c) => [c.first, c.last])).toEqual([[0, 1], [3, 4], [5, 5]]);
     expect(decoded.score).toBeCloseTo(0.9, 5);
+  });
+
+  it('keeps the best runner-up character over a run, never the blank, and none when it is noise', () => {
+    const dictionary = ['0', '8', 'A'];
+    // steps (classes: blank, '0', '8', 'A'): '0' twice, '8' close behind on the second step; then
+    // 'A' with only noise beside it. The blank's share is never a runner-up.
+    const rows = [
+      [0.3, 0.6, 0.1, 0.0],
+      [0.0, 0.55, 0.45, 0.0],
+      [0.9, 0.05, 0.05, 0.0],
+      [0.3, 0.0, 0.005, 0.695],
+    ];
+    const decoded = ctcDecode(new Float32Array(rows.flat()), rows.length, 4, dictionary);
+    expect(decoded.text).toBe('0A');
+    expect(decoded.chars[0]!.alternative).toEqual({ char: '8', score: expect.closeTo(0.45, 5) });
+    expect(decoded.chars[1]!.alternative).toBeUndefined();
   });
 
   it('puts the widest blank run between two centres as the gap, so word gaps stand out', () => {

@@ -10,6 +10,16 @@ import { recogniseBox, type RecognisedLine } from './recognize.ts';
 /** PaddleOCR's drop_score: below it a "line" is guilloche or the photo read as text. */
 const MIN_LINE_SCORE = 0.5;
 
+/**
+ * The detector's input never needs more pixels than the card had in the source (upscaling adds
+ * none of the detail it looks for), nor more than 1024 (PaddleOCR's own limit), nor fewer than
+ * 640, below which the card's small print gets too thin to find. On a 640 px photo this saves
+ * about a third of the detection time, with the same boxes.
+ */
+function detectionSide(sourceLongSide: number): number {
+  return Math.round(Math.min(1024, Math.max(640, sourceLongSide)));
+}
+
 /** What the pipeline did to the image, for tests and the benchmark (never any content). */
 export interface PageSteps {
   cardFound: boolean;
@@ -26,22 +36,23 @@ export async function readPage(models: Models, decoded: Raster): Promise<{ page:
   const canonical = toCanonicalCard(decoded);
   let image = canonical.image;
   let quarterTurned = canonical.quarterTurned;
+  const detectSide = detectionSide(canonical.sourceLongSide);
   const t1 = performance.now();
-  let boxes = await detectText(models.det, image);
+  let boxes = await detectText(models.det, image, detectSide);
   const t2 = performance.now();
 
   // Without a card outline the frame's shape says nothing; the text direction does.
   if (!canonical.cardFound && textRunsVertically(boxes)) {
     image = rotateQuarter(image, 1);
     quarterTurned = true;
-    boxes = await detectText(models.det, image);
+    boxes = await detectText(models.det, image, detectSide);
   }
   const skew = estimateSkew(boxes);
   let levelledDegrees = 0;
   if (shouldLevel(skew)) {
     image = levelLines(image, skew);
     levelledDegrees = skew;
-    boxes = await detectText(models.det, image);
+    boxes = await detectText(models.det, image, detectSide);
   }
   const upsideDown = await looksUpsideDown(models.cls, image, boxes);
   if (upsideDown) {
@@ -81,7 +92,9 @@ export function toOcrLine(read: RecognisedLine, box: TextBox): OcrLine | null {
   for (const c of read.chars) {
     const parts = [...c.char.normalize('NFKC')];
     const step = (c.x1 - c.x0) / Math.max(1, parts.length);
-    parts.forEach((part, i) => chars.push({ char: part, x0: c.x0 + i * step, x1: c.x0 + (i + 1) * step, score: c.score }));
+    // A runner-up belongs to the character as a whole: kept only when NFKC left it one character.
+    const alternative = parts.length === 1 && c.alternative ? { alternative: { ...c.alternative, char: c.alternative.char.normalize('NFKC') } } : {};
+    parts.forEach((part, i) => chars.push({ char: part, x0: c.x0 + i * step, x1: c.x0 + (i + 1) * step, score: c.score, ...alternative }));
   }
   while (chars.length > 0 && chars[0]!.char.trim() === '') chars.shift();
   while (chars.length > 0 && chars[chars.length - 1]!.char.trim() === '') chars.pop();

@@ -10,6 +10,8 @@ export interface CtcChar {
   x0: number;
   x1: number;
   score: number;
+  /** The recogniser's runner-up for this character, when it had one (see ctcDecode). */
+  alternative?: { char: string; score: number };
 }
 
 export interface RecognisedLine {
@@ -59,6 +61,7 @@ export async function recogniseBox(
       x0: originX + extents[i]!.x0,
       x1: originX + extents[i]!.x1,
       score: c.score,
+      ...(c.alternative ? { alternative: c.alternative } : {}),
     })),
   };
 }
@@ -69,7 +72,16 @@ export interface CtcStepChar {
   first: number;
   last: number;
   score: number;
+  /**
+   * The best other character over the run's steps (never the blank), with its probability. A digit
+   * the recogniser hesitated over (an OCR-A 8 that lost a stroke to blur reads as 0) keeps the
+   * digit it nearly read, for the NIK reader to weigh against the NIK's own checks.
+   */
+  alternative?: { char: string; score: number };
 }
+
+/** Runner-ups below this are noise: the softmax spreads a little mass over every class. */
+const MIN_ALTERNATIVE_SCORE = 0.01;
 
 /**
  * Greedy CTC: argmax per step, runs of one class collapse to one character, blanks (class 0)
@@ -86,24 +98,41 @@ export function ctcDecode(
   for (let t = 0; t < steps; t++) {
     let best = 0;
     let bestP = -1;
+    // The runner-up among the characters (class 0, the blank, is not a reading).
+    let second = 0;
+    let secondP = -1;
     const base = t * classes;
     for (let c = 0; c < classes; c++) {
       const p = probs[base + c]!;
       if (p > bestP) {
+        if (best !== 0) [second, secondP] = [best, bestP];
         bestP = p;
         best = c;
+      } else if (c !== 0 && p > secondP) {
+        second = c;
+        secondP = p;
       }
     }
     if (best !== 0 && best === previous) {
       const current = chars[chars.length - 1]!;
       current.last = t;
       current.score = Math.max(current.score, bestP);
+      keepAlternative(current, second, secondP, dictionary);
     } else if (best !== 0) {
-      chars.push({ char: dictionary[best - 1] ?? '', first: t, last: t, score: bestP });
+      const char: CtcStepChar = { char: dictionary[best - 1] ?? '', first: t, last: t, score: bestP };
+      keepAlternative(char, second, secondP, dictionary);
+      chars.push(char);
     }
     previous = best;
   }
   const text = chars.map((c) => c.char).join('');
   const score = chars.length === 0 ? 0 : chars.reduce((s, c) => s + c.score, 0) / chars.length;
   return { text, score, chars };
+}
+
+function keepAlternative(char: CtcStepChar, cls: number, p: number, dictionary: readonly string[]): void {
+  if (cls === 0 || p < MIN_ALTERNATIVE_SCORE) return;
+  const text = dictionary[cls - 1];
+  if (text === undefined || text === char.char) return;
+  if (!char.alternative || p > char.alternative.score) char.alternative = { char: text, score: p };
 }

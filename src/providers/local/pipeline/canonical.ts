@@ -1,4 +1,5 @@
 import { CANONICAL_HEIGHT, CANONICAL_WIDTH, findCardQuad, isPortrait } from './find-card.ts';
+import { distance, type Point } from './geometry.ts';
 import { warpQuad } from './perspective.ts';
 import { resize, rotateQuarter, type Raster } from './raster.ts';
 
@@ -8,6 +9,12 @@ export interface CanonicalCard {
   cardFound: boolean;
   /** Whether the card lay turned by a quarter and was turned clockwise (it may now be upside down). */
   quarterTurned: boolean;
+  /**
+   * How many pixels the card's long side had in the source image. The canonical image is
+   * CANONICAL_WIDTH wide whatever the source was; from a 640 px photo, the extra pixels carry no
+   * extra detail, and the text detector need not look at them (see engine/read-page.ts).
+   */
+  sourceLongSide: number;
 }
 
 /**
@@ -22,9 +29,19 @@ export function toCanonicalCard(image: Raster): CanonicalCard {
     const warped = portrait
       ? warpQuad(image, quad, CANONICAL_HEIGHT, CANONICAL_WIDTH)
       : warpQuad(image, quad, CANONICAL_WIDTH, CANONICAL_HEIGHT);
-    return { image: portrait ? rotateQuarter(warped, 1) : warped, cardFound: true, quarterTurned: portrait };
+    return {
+      image: portrait ? rotateQuarter(warped, 1) : warped,
+      cardFound: true,
+      quarterTurned: portrait,
+      sourceLongSide: longSideOf(quad),
+    };
   }
   const scale = CANONICAL_WIDTH / Math.max(image.width, image.height);
   const scaled = Math.abs(scale - 1) < 0.01 ? image : resize(image, Math.round(image.width * scale), Math.round(image.height * scale));
-  return { image: scaled, cardFound: false, quarterTurned: false };
+  return { image: scaled, cardFound: false, quarterTurned: false, sourceLongSide: Math.max(image.width, image.height) };
+}
+
+/** The longest edge of the quad: the card's long side as the camera saw it. */
+function longSideOf(quad: readonly Point[]): number {
+  return Math.max(...quad.map((p, i) => distance(p, quad[(i + 1) % quad.length]!)));
 }

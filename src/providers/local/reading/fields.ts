@@ -1,6 +1,8 @@
 import type { FieldConfidence, RawKtpFields } from '../../../recognition/outcome.ts';
 import { editDistance, squash } from '../../../ktp/fuzzy.ts';
-import { checkNik, readNikDigits } from '../../../ktp/nik.ts';
+import { parseCardDate } from '../../../ktp/dates.ts';
+import type { Gender } from '../../../ktp/identity.ts';
+import type { PrintedCard } from '../../../ktp/nik.ts';
 import {
   matchBloodType,
   matchGender,
@@ -11,9 +13,10 @@ import {
   matchValidUntil,
 } from '../../../ktp/vocabularies.ts';
 import { readRtRw, readCardDate } from './digits.ts';
-import { glyphCompact, meanScore } from './glyphs.ts';
+import { glyphCompact, glyphText, meanScore } from './glyphs.ts';
 import type { Glyph } from './glyphs.ts';
 import type { CardLayout, SideText, ValueSpan } from './layout.ts';
+import { readNikFromGlyphs } from './nik.ts';
 import { stripPrefix } from './labels.ts';
 import { readRegion, readPlaceName } from './places.ts';
 import { restoreSpaces, separateAddressTokens, separateNameTokens } from './spaces.ts';
@@ -30,12 +33,6 @@ type Matcher = (text: string) => { text: string; confidence: number };
 
 /** Below this a vocabulary match is a guess; the printed text is kept instead. */
 const MATCH_FLOOR = 0.5;
-
-/**
- * Only the NIK's hard checks (known province, real date, serial) matter here; they do not depend on
- * today, but the check wants one to pick a century: a fixed late date keeps the reader pure.
- */
-const FAR_FUTURE = new Date(Date.UTC(2199, 11, 31));
 
 /**
  * Spellings the card itself prints for one vocabulary value (ktp.md). The shared matchers fold
@@ -105,18 +102,23 @@ function readBloodType(span: ValueSpan | undefined): Reading {
   return readVocabulary(span, matchBloodType);
 }
 
-/** The NIK is never corrected: one that fails the hard checks is still what the card prints, with less confidence. */
-function readNik(span: ValueSpan | null): Reading {
+/**
+ * The NIK as read (see reading/nik.ts for the one case where a hesitant digit's runner-up is
+ * taken); one that is still inconsistent is what the card prints, with less confidence.
+ */
+function readNik(span: ValueSpan | null, printed: PrintedCard): Reading {
   if (!span) return NONE;
   const glyphs = allGlyphs(span);
-  const digits = readNikDigits(glyphCompact(glyphs));
-  if (digits.length !== 16) return NONE;
-  const check = checkNik(digits, { birthDate: null, gender: null }, FAR_FUTURE);
+  const nik = readNikFromGlyphs(glyphs, printed);
+  if (!nik) return NONE;
+  const { check } = nik;
   // One wrong digit makes the whole NIK wrong: the weakest digit weighs as much as the average.
-  const digitScores = glyphs.filter((g) => /[0-9]/.test(g.char)).map((g) => g.score);
-  const weakest = digitScores.length ? Math.min(...digitScores) : 0;
-  return { value: digits, confidence: clamp01(meanScore(glyphs) * (0.5 + 0.5 * weakest) * (check.valid ? 1 : 0.6)) };
+  const weakest = nik.digitScores.length ? Math.min(...nik.digitScores) : 0;
+  const consistent = check.valid ? (check.warnings.length === 0 ? 1 : 0.9) : 0.6;
+  return { value: nik.digits, confidence: clamp01(meanScore(glyphs) * (0.5 + 0.5 * weakest) * consistent) };
 }
+
+const GENDER_OF: Readonly<Record<string, Gender>> = { 'LAKI-LAKI': 'MALE', PEREMPUAN: 'FEMALE' };
 
 /** What a printed date can be read as: digits, their look-alikes, separators. */
 const DATE_ISH = /^[0-9ODQIl|ZzSsbGB?\-./,\s]$/;
@@ -190,12 +192,20 @@ export interface CardReading {
 
 /** Every field of the card from its layout; null when there is no readable NIK. */
 export function readFields(layout: CardLayout): CardReading | null {
-  const nik = readNik(layout.nik);
-  if (!nik.value) return null;
   const f = layout.fields;
-
   const provinceText = layout.provinceHeader ? stripPrefix(layout.provinceHeader, 'PROVINSI') : null;
   const province = provinceText ? readRegion('province', provinceText, []) : null;
+  const birth = readBirth(f.birth);
+  const gender = readVocabulary(f.gender, matchGender);
+  // What the card prints, read without the NIK, for the NIK reader to check itself against.
+  const nik = readNik(layout.nik, {
+    birthDate: birth.dob.value ? parseCardDate(birth.dob.value) : null,
+    gender: GENDER_OF[gender.value] ?? null,
+    province: province?.value || null,
+    city: layout.regencyHeader ? glyphText(layout.regencyHeader) : null,
+  });
+  if (!nik.value) return null;
+
   const provinceCode = province?.code ?? nik.value.slice(0, 2);
   const city = layout.regencyHeader ? readRegion('regency', layout.regencyHeader, [provinceCode, nik.value.slice(0, 2)]) : null;
   const regencyCode = city?.code ?? nik.value.slice(0, 4);
@@ -206,7 +216,6 @@ export function readFields(layout: CardLayout): CardReading | null {
     ? readRegion('village', allGlyphs(f.village), [district?.code ?? nik.value.slice(0, 6), nik.value.slice(0, 6)], labelFactor(f.village))
     : null;
 
-  const birth = readBirth(f.birth);
   const rtrw = readRtRwField(f.rtrw);
   const issue = readIssue(layout.side, provinceCode);
 
@@ -215,7 +224,7 @@ export function readFields(layout: CardLayout): CardReading | null {
     name: readFreeText(f.name, separateNameTokens),
     pob: birth.pob,
     dob: birth.dob,
-    gender: readVocabulary(f.gender, matchGender),
+    gender,
     address: readFreeText(f.address, separateAddressTokens),
     rt: rtrw.rt,
     rw: rtrw.rw,

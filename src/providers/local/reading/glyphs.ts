@@ -12,6 +12,8 @@ export interface Glyph {
   y0: number;
   y1: number;
   score: number;
+  /** What the recogniser nearly read instead (the NIK reader weighs it against the NIK's checks). */
+  alternative?: { char: string; score: number };
   /**
    * A word boundary we are sure of: the recogniser printed a space here, or the glyph opens a new
    * detected box. Gaps the recogniser swallowed are found later, in spaces.ts.
@@ -59,10 +61,10 @@ export function lineGlyphs(line: OcrLine): Glyph[] {
   const y1 = line.box.y + line.box.height;
   const extents =
     line.chars.length === chars.length && line.chars.every((c) => Number.isFinite(c.x0) && Number.isFinite(c.x1))
-      ? line.chars.map((c) => ({ x0: Math.min(c.x0, c.x1), x1: Math.max(c.x0, c.x1), score: c.score }))
+      ? line.chars.map((c) => ({ x0: Math.min(c.x0, c.x1), x1: Math.max(c.x0, c.x1), score: c.score, alternative: c.alternative }))
       : chars.map((_, i) => {
           const w = line.box.width / Math.max(1, chars.length);
-          return { x0: line.box.x + i * w, x1: line.box.x + (i + 1) * w, score: line.score };
+          return { x0: line.box.x + i * w, x1: line.box.x + (i + 1) * w, score: line.score, alternative: undefined };
         });
 
   const out: Glyph[] = [];
@@ -88,6 +90,7 @@ export function lineGlyphs(line: OcrLine): Glyph[] {
         y0,
         y1,
         score: Number.isFinite(extent.score) ? extent.score : line.score,
+        ...(parts.length === 1 && extent.alternative ? { alternative: { ...extent.alternative, char: foldChar(extent.alternative.char) } } : {}),
         breakBefore: pendingBreak,
       });
       pendingBreak = false;

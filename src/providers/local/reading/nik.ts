@@ -1,0 +1,69 @@
+import type { NikCheckData } from '../../../ktp/identity.ts';
+import { checkNik, nikDigitOf, readNikDigits, type PrintedCard } from '../../../ktp/nik.ts';
+import type { Glyph } from './glyphs.ts';
+import { glyphCompact } from './glyphs.ts';
+
+/** A digit read with less confidence than this is one the recogniser hesitated over. */
+const HESITANT = 0.9;
+
+/**
+ * The checks want a "today" to pick a century and check the age; a fixed late date keeps the
+ * reader pure (the same image reads the same any day), and the printed birth date, not the age
+ * check, is what a misread year disagrees with.
+ */
+const FAR_FUTURE = new Date(Date.UTC(2199, 11, 31));
+
+export interface NikReading {
+  digits: string;
+  /** Confidence of each digit as it was finally read. */
+  digitScores: number[];
+  /** The runner-up of one hesitant digit was taken (see readNikDigitsFromGlyphs). */
+  tookRunnerUp: boolean;
+  /** The checks of the final digits against the printed card. */
+  check: NikCheckData;
+}
+
+/**
+ * How far a NIK is from being consistent: its hard problems weigh most, then each disagreement
+ * with the printed card (birth date, gender, region) and a regency code the tables do not know.
+ */
+function inconsistency(check: NikCheckData): number {
+  return 10 * check.problems.length + check.warnings.length + (check.regencyName === null ? 1 : 0);
+}
+
+/**
+ * The NIK's digits as the recogniser read them, with one exception. When that reading fails the
+ * NIK's checks or disagrees with the printed card, and the runner-up of a digit the recogniser
+ * hesitated over (an OCR-A 8 that blur turned into a 0, a 1 read as 3) makes the NIK consistent,
+ * that runner-up is taken (the likeliest one, if several would do). It chooses between two readings the recogniser itself saw;
+ * it never invents a digit, so a card whose NIK really disagrees with its printed date still shows
+ * the disagreement (unless a hesitant digit's second reading happens to resolve it exactly).
+ */
+export function readNikFromGlyphs(glyphs: readonly Glyph[], printed: PrintedCard): NikReading | null {
+  const digits = readNikDigits(glyphCompact(glyphs));
+  if (digits.length !== 16) return null;
+  const digitGlyphs = glyphs.filter((g) => nikDigitOf(g.char) !== null);
+  const asRead: NikReading = {
+    digits,
+    digitScores: digitGlyphs.map((g) => g.score),
+    tookRunnerUp: false,
+    check: checkNik(digits, printed, FAR_FUTURE),
+  };
+  // Per-glyph digits must be the same reading (a `NIK` label glued to the value is not): else as read.
+  if (digitGlyphs.map((g) => nikDigitOf(g.char)).join('') !== digits) return asRead;
+  if (inconsistency(asRead.check) === 0) return asRead;
+
+  let best: { reading: NikReading; runnerUpScore: number } | null = null;
+  digitGlyphs.forEach((glyph, i) => {
+    const alternative = glyph.alternative && glyph.score < HESITANT ? nikDigitOf(glyph.alternative.char) : null;
+    if (alternative === null || alternative === digits[i]) return;
+    const candidate = digits.slice(0, i) + alternative + digits.slice(i + 1);
+    const check = checkNik(candidate, printed, FAR_FUTURE);
+    if (inconsistency(check) !== 0) return;
+    const runnerUpScore = glyph.alternative!.score;
+    if (best && best.runnerUpScore >= runnerUpScore) return;
+    const digitScores = asRead.digitScores.map((score, k) => (k === i ? runnerUpScore : score));
+    best = { reading: { digits: candidate, digitScores, tookRunnerUp: true, check }, runnerUpScore };
+  });
+  return best ? (best as { reading: NikReading }).reading : asRead;
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { PrintedCard } from '../../../../src/ktp/nik.ts';
+import type { Glyph } from '../../../../src/providers/local/reading/glyphs.ts';
+import { readNikFromGlyphs } from '../../../../src/providers/local/reading/nik.ts';
+
+/** A synthetic holder: Kab. Magelang (33.08), Kec. 33.08.06, a man born 20-09-1988. */
+const NIK = '3308062009880011';
+const CARD: PrintedCard = { birthDate: '1988-09-20', gender: 'MALE', province: 'JAWA TENGAH', city: 'KABUPATEN MAGELANG' };
+
+/** The NIK row as glyphs, confident everywhere except where `hesitations` say otherwise. */
+function nikRow(text: string, hesitations: Record<number, { score: number; alternative?: Glyph['alternative'] }> = {}): Glyph[] {
+  return [...text].map((char, i) => ({
+    char,
+    x0: i * 20,
+    x1: i * 20 + 16,
+    y0: 100,
+    y1: 130,
+    score: 0.99,
+    breakBefore: i === 0,
+    ...hesitations[i],
+  }));
+}
+
+describe('readNikFromGlyphs', () => {
+  it('keeps a consistent reading as it is, whatever the runner-ups', () => {
+    const reading = readNikFromGlyphs(nikRow(NIK, { 10: { score: 0.6, alternative: { char: '0', score: 0.3 } } }), CARD);
+    expect(reading).toMatchObject({ digits: NIK, tookRunnerUp: false, check: { valid: true, warnings: [] } });
+  });
+
+  it('takes the runner-up of a hesitant digit when only it makes the NIK agree with the printed birth date', () => {
+    // Blur took a stroke off the OCR-A 8 of the year: 20-09-08 would be a child, and not the card's date.
+    const misread = '3308062009080011';
+    const reading = readNikFromGlyphs(nikRow(misread, { 10: { score: 0.47, alternative: { char: '8', score: 0.33 } } }), CARD);
+    expect(reading).toMatchObject({ digits: NIK, tookRunnerUp: true, check: { birthDateMatchesCard: true, warnings: [] } });
+    expect(reading!.digitScores[10]).toBeCloseTo(0.33, 5);
+  });
+
+  it('takes the runner-up when the reading names a province the card does not print and a regency that does not exist', () => {
+    // 34.08 is no regency; 33.08 is the card's own.
+    const misread = '3408062009880011';
+    const reading = readNikFromGlyphs(nikRow(misread, { 1: { score: 0.39, alternative: { char: '3', score: 0.3 } } }), CARD);
+    expect(reading).toMatchObject({ digits: NIK, tookRunnerUp: true });
+  });
+
+  it('does not touch a digit the recogniser was sure of, even when its runner-up would agree', () => {
+    const misread = '3308062009080011';
+    const reading = readNikFromGlyphs(nikRow(misread, { 10: { score: 0.95, alternative: { char: '8', score: 0.04 } } }), CARD);
+    expect(reading).toMatchObject({ digits: misread, tookRunnerUp: false, check: { birthDateMatchesCard: false } });
+  });
+
+  it('leaves a real disagreement visible when no runner-up resolves it', () => {
+    // A NIK issued for another birth date: no hesitation, nothing to choose.
+    const other = '3308062109880011';
+    const reading = readNikFromGlyphs(nikRow(other, { 6: { score: 0.7, alternative: { char: '7', score: 0.2 } } }), CARD);
+    expect(reading).toMatchObject({ digits: other, tookRunnerUp: false, check: { birthDateMatchesCard: false } });
+  });
+
+  it('maps look-alike letters to digits and refuses a row that is not 16 digits', () => {
+    expect(readNikFromGlyphs(nikRow('33O8O62OO988OO11'), CARD)).toMatchObject({ digits: NIK });
+    expect(readNikFromGlyphs(nikRow('330806200988001'), CARD)).toBeNull();
+  });
+});
