@@ -7,12 +7,16 @@
  *    against the bare engine call (ocr-node's detect) on the same images, both one image at a time
  *    with one onnxruntime thread, so the two are comparable.
  *
- *   npm run bench:accuracy -- [--seed 1] [--count 20] [--variants clean,photo] [--no-raw]
+ *   npm run bench:accuracy -- [--seed 1] [--count 20] [--variants clean,photo] [--no-raw] [--misses]
+ *
+ * `--misses` also lists every field read wrong, expected against read (synthetic cards only, so
+ * printing their values is harmless; never point this at real cards).
  *
  * Seeds from 9000 up are the test fixtures; the default range (1..20) is held out from them.
  */
 import { parseArgs } from 'node:util';
-import { createLocalProvider, rawEngineRecognize } from '../src/providers/local/index.ts';
+import { createLocalProvider } from '../src/providers/local/index.ts';
+import { rawEngineRecognize } from './raw-engine.ts';
 import { inspectImage, isErrorOutcome } from '../src/recognition/inspect-image.ts';
 import type { RawKtpFields } from '../src/recognition/outcome.ts';
 import { BENCH_VARIANTS, generateCard, isVariant, type Variant } from '../tools/synthetic-ktp/index.ts';
@@ -23,6 +27,7 @@ const { values } = parseArgs({
     count: { type: 'string', default: '20' },
     variants: { type: 'string', default: BENCH_VARIANTS.join(',') },
     'no-raw': { type: 'boolean', default: false },
+    misses: { type: 'boolean', default: false },
   },
 });
 const firstSeed = Number(values.seed);
@@ -48,6 +53,7 @@ interface Tally {
 const tally = (): Tally => ({ cards: 0, nikRight: 0, fieldsRight: 0, fieldsTotal: 0, recognised: 0, ours: [], raw: [] });
 const byVariant = new Map<string, Tally>(variants.map((v) => [v, tally()]));
 const total = tally();
+const misses: string[] = [];
 const perField = new Map<string, { right: number; total: number }>(FIELDS.map((f) => [f, { right: 0, total: 0 }]));
 
 // One worker, one thread: the same compute as the bare engine call below, one image at a time.
@@ -83,6 +89,7 @@ for (let seed = firstSeed; seed < firstSeed + count; seed++) {
       const f = perField.get(field)!;
       f.total++;
       if ((read[field] ?? '') === (card.truth[field] ?? '')) f.right++;
+      else misses.push(`${seed} ${variant} ${field}: expected ${JSON.stringify(card.truth[field] ?? '')}, read ${JSON.stringify(read[field] ?? '')}`);
     }
   }
   process.stderr.write(`\rcards ${seed - firstSeed + 1}/${count}`);
@@ -116,4 +123,9 @@ console.log('');
 console.log(`latency, ours: p50 ${ms(quantile(total.ours, 0.5))} ms, p90 ${ms(quantile(total.ours, 0.9))} ms, p99 ${ms(quantile(total.ours, 0.99))} ms`);
 if (withRaw) {
   console.log(`latency, raw engine: p50 ${ms(quantile(total.raw, 0.5))} ms, p90 ${ms(quantile(total.raw, 0.9))} ms, p99 ${ms(quantile(total.raw, 0.99))} ms`);
+}
+if (values.misses) {
+  console.log('');
+  console.log(`misses (${misses.length}):`);
+  for (const miss of misses) console.log(`  ${miss}`);
 }

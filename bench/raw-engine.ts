@@ -1,12 +1,12 @@
 /**
  * The bare engine call, for the accuracy benchmark's baseline: @gutenye/ocr-node's own
  * `Ocr.detect` on the image as it is (no card finding, no orientation, no CTC positions, no
- * card reader), in the calling thread. Loaded lazily so that importing the provider never pulls
- * in ocr-node and its OpenCV build.
+ * card reader), in the calling thread. ocr-node (a dev dependency: the gateway never runs it) is
+ * loaded lazily, so that `--no-raw` never pays for it and its OpenCV build.
  */
 import sharp from 'sharp';
-import { sniffFormat } from '../../recognition/inspect-image.ts';
-import { decodeBmp } from './pipeline/bmp.ts';
+import { sniffFormat } from '../src/recognition/inspect-image.ts';
+import { decodeBmp } from '../src/providers/local/pipeline/bmp.ts';
 
 export interface RawEngineResult {
   /** What ocr-node returned, NFKC-normalised like our own lines, top to bottom. */
