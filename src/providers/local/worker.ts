@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadModels, type Models } from './engine/models.ts';
+import { lowerThisThreadsPriority } from './lower-thread-priority.ts';
 import { readPage } from './engine/read-page.ts';
 import { decodeImage, UndecodableImageError } from './pipeline/decode.ts';
 import type { FromWorker, JobResult, ToWorker, WorkerConfig } from './protocol.ts';
@@ -36,6 +37,9 @@ async function runJob(models: Models, job: ToWorker): Promise<JobResult> {
   if (card === null) return { kind: 'not-a-ktp', steps: jobSteps };
   return { kind: 'identity', fields: card.fields, confidence: card.confidence, steps: jobSteps };
 }
+
+// Before the models load, so that onnxruntime's threads inherit the lower priority too.
+lowerThisThreadsPriority();
 
 const started = performance.now();
 let models: Models;
