@@ -16,6 +16,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createLocalProvider } from '../src/providers/local/index.ts';
+import { lowerThisThreadsPriority } from '../src/providers/local/lower-thread-priority.ts';
 import { rawEngineRecognize } from './raw-engine.ts';
 import { inspectImage, isErrorOutcome } from '../src/recognition/inspect-image.ts';
 import type { RawKtpFields } from '../src/recognition/outcome.ts';
@@ -55,6 +56,10 @@ const byVariant = new Map<string, Tally>(variants.map((v) => [v, tally()]));
 const total = tally();
 const misses: string[] = [];
 const perField = new Map<string, { right: number; total: number }>(FIELDS.map((f) => [f, { right: 0, total: 0 }]));
+
+// The provider's workers run at a lower priority (src/providers/local/lower-thread-priority.ts);
+// the bare engine runs in this thread, so it gets the same, and neither is favoured by the scheduler.
+lowerThisThreadsPriority();
 
 // One worker, one thread: the same compute as the bare engine call below, one image at a time.
 const provider = createLocalProvider({ poolSize: 1, threadsPerWorker: 1, maxQueue: 1 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -40,6 +40,11 @@ function runReadmeCommand(): Promise<{ stdout: string; stderr: string }> {
 }
 
 describe('the README curl example', () => {
+  it('is the command the README shows', async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(README_CURL);
+  });
+
   it('recognises ktp.jpg against the real server: nik, name and ISO birth date, one upstream call', async () => {
     const { stdout } = await runReadmeCommand();
     assertNoSecret(stdout);
