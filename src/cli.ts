@@ -31,7 +31,7 @@ Exit codes:
   5  the provider is unavailable: INNER_ERROR, UPSTREAM_UNAVAILABLE (retry later)
 `;
 
-export const EXIT_CODES: Record<OcrErrorCode, number> = {
+const EXIT_CODES: Record<OcrErrorCode, number> = {
   FAIL: 3,
   INVALID_REQUEST: 4,
   IMAGE_INVALID_FORMAT: 4,

@@ -1,18 +1,11 @@
 /**
  * Card dates (`DD-MM-YYYY`, as printed and as the paid API sends them) to and from ISO `YYYY-MM-DD`.
  */
+import { DIGIT_SLIPS } from './digit-slips.ts';
 
-/** Letters an OCR engine reads in place of the digits of a date printed in Arial. */
-const DATE_SLIPS: Readonly<Record<string, string>> = {
-  O: '0', o: '0', D: '0', Q: '0',
-  I: '1', l: '1', '|': '1',
-  Z: '2', z: '2',
-  S: '5', s: '5',
-  b: '6', G: '6',
-  B: '8',
-};
-
-const GLYPH = '[0-9OoDQIl|ZzSsbGB]';
+/** The digits of a date printed in Arial, and the letters read in their place. */
+const DATE_SLIPS = DIGIT_SLIPS;
+const GLYPH = `[0-9${Object.keys(DATE_SLIPS).join('')}]`;
 /** Day, month, year separated by `-`, `/`, `.` or spaces, not glued to a surrounding word. */
 const DATE_PATTERN = new RegExp(
   `(?<![0-9A-Za-z])(${GLYPH}{1,2})\\s*[-/.\\s]\\s*(${GLYPH}{1,2})\\s*[-/.\\s]\\s*(${GLYPH}{4})(?![0-9A-Za-z])`,

@@ -9,18 +9,11 @@
  */
 import type { Gender, NikCheckData } from './identity.ts';
 import { isRealDate, isoDate, isoToday } from './dates.ts';
+import { DIGIT_SLIPS } from './digit-slips.ts';
 import { districtByCode, matchRegionName, provinceByCode, regencyByCode } from './regions.ts';
 
 /** Glyphs generic OCR reads in place of OCR-A digits (ktp.md). Only ever applied to the NIK. */
-const NIK_SLIPS: Readonly<Record<string, string>> = {
-  O: '0', o: '0', D: '0', Q: '0',
-  I: '1', l: '1', '|': '1', T: '1',
-  Z: '2', z: '2',
-  S: '5', s: '5',
-  b: '6', G: '6',
-  '?': '7',
-  B: '8',
-};
+const NIK_SLIPS: Readonly<Record<string, string>> = { ...DIGIT_SLIPS, T: '1', '?': '7' };
 
 /** The digit a single recognised character stands for in the NIK row, or null when it is none. */
 export function nikDigitOf(char: string): string | null {

@@ -20,8 +20,6 @@ export interface GatewayServer {
   fake: FakeEkycpro;
   gateway: Gateway;
   server: Server;
-  /** Provider recognitions that have settled (each one after all its upstream attempts). */
-  readonly settled: number;
   /** Resolves once `count` provider recognitions have settled. */
   waitForSettled(count: number): Promise<void>;
   close(): Promise<void>;
@@ -40,7 +38,7 @@ export interface GatewayServerOptions {
  * Fast backoff so retries take milliseconds. The timeout is generous enough for a loaded machine;
  * tests of a hang pass their own short one (200 ms).
  */
-export const TEST_PROVIDER_OPTIONS = { timeoutMs: 2_000, retries: 2, backoffMs: () => 1 } satisfies Partial<EkycproProviderOptions>;
+const TEST_PROVIDER_OPTIONS = { timeoutMs: 2_000, retries: 2, backoffMs: () => 1 } satisfies Partial<EkycproProviderOptions>;
 
 /** The timeout for tests where the upstream hangs. */
 export const HANG_TIMEOUT_MS = 200;
@@ -77,9 +75,6 @@ export async function startGatewayServer(options: GatewayServerOptions = {}): Pr
     fake,
     gateway,
     server,
-    get settled() {
-      return settled;
-    },
     waitForSettled: (count) => (settled >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }))),
     close: async () => {
       server.closeAllConnections();
@@ -112,8 +107,7 @@ export interface GraphQLBody {
 export async function request(url: string, init: RequestInit = {}): Promise<GatewayResponse> {
   const response = await fetch(url, init);
   const text = await response.text();
-  assertNoSecret(text);
-  assertNoSecret(JSON.stringify([...response.headers]), 'response header');
+  assertResponseClean(text, response.headers);
   let json: GraphQLBody | undefined;
   try {
     json = JSON.parse(text) as GraphQLBody;
@@ -126,7 +120,12 @@ export async function request(url: string, init: RequestInit = {}): Promise<Gate
 /** A `fetch` for GraphQL client libraries that checks every answer for the key. */
 export const checkedFetch: typeof fetch = async (input, init) => {
   const response = await fetch(input, init);
-  const text = await response.clone().text();
-  assertNoSecret(text);
+  assertResponseClean(await response.clone().text(), response.headers);
   return response;
 };
+
+/** Neither the body nor any header of an answer may carry the key. */
+function assertResponseClean(body: string, headers: Headers): void {
+  assertNoSecret(body);
+  assertNoSecret(JSON.stringify([...headers]), 'response header');
+}

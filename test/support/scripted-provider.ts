@@ -9,7 +9,7 @@ export interface ScriptedProvider extends KtpProvider {
   answer: (call: number) => ProviderOutcome | Promise<ProviderOutcome>;
 }
 
-export const SAMPLE_FIELDS: RawKtpFields = { ...SAMPLE_IDENTITY };
+const SAMPLE_FIELDS: RawKtpFields = { ...SAMPLE_IDENTITY };
 
 export function identity(fields: Partial<RawKtpFields> = {}): ProviderOutcome {
   return { kind: 'identity', fields: { ...SAMPLE_FIELDS, ...fields }, charged: true };

@@ -79,6 +79,7 @@ export function createLocalProvider(options: LocalProviderOptions = {}): LocalPr
 
 function toOutcome(answer: PoolAnswer): ProviderOutcome {
   const free = { charged: false } as const;
+  const retry = { retryable: true, charged: false } as const;
   switch (answer.kind) {
     case 'identity':
       return { kind: 'identity', fields: answer.fields, confidence: answer.confidence, charged: false };
@@ -87,18 +88,18 @@ function toOutcome(answer: PoolAnswer): ProviderOutcome {
     case 'undecodable':
       return ocrError('IMAGE_INVALID_FORMAT', `${CONTRACT_MESSAGES.IMAGE_INVALID_FORMAT}: ${answer.message}`, free);
     case 'busy':
-      return ocrError('INNER_ERROR', BUSY_MESSAGE, { retryable: true, charged: false });
+      return ocrError('INNER_ERROR', BUSY_MESSAGE, retry);
     case 'aborted':
-      return ocrError('INNER_ERROR', 'the request was cancelled before the OCR engine started on it', { retryable: true, charged: false });
+      return ocrError('INNER_ERROR', 'the request was cancelled before the OCR engine started on it', retry);
     case 'closed':
-      return ocrError('INNER_ERROR', 'the OCR engine is shutting down', { retryable: true, charged: false });
+      return ocrError('INNER_ERROR', 'the OCR engine is shutting down', retry);
     case 'timeout':
-      return ocrError('INNER_ERROR', 'the OCR engine took too long on this image; it was restarted', { retryable: true, charged: false });
+      return ocrError('INNER_ERROR', 'the OCR engine took too long on this image; it was restarted', retry);
     case 'crashed':
-      return ocrError('INNER_ERROR', 'the OCR engine failed on this image; it was restarted', { retryable: true, charged: false });
+      return ocrError('INNER_ERROR', 'the OCR engine failed on this image; it was restarted', retry);
     case 'unavailable':
       return ocrError('INNER_ERROR', `the OCR engine is unavailable: ${answer.message}`, { retryable: false, charged: false });
     case 'failed':
-      return ocrError('INNER_ERROR', 'the OCR engine failed on this image', { retryable: true, charged: false });
+      return ocrError('INNER_ERROR', 'the OCR engine failed on this image', retry);
   }
 }

@@ -79,10 +79,6 @@ export class WorkerPool {
     this.#options = options;
   }
 
-  get started(): boolean {
-    return this.#slots.length > 0;
-  }
-
   /** Every worker has loaded its models (and the pool is open). */
   get ready(): boolean {
     return !this.#closed && this.#slots.length === this.#options.size && this.#slots.every((s) => s.ready);
@@ -114,7 +110,7 @@ export class WorkerPool {
     if (this.#closed) return Promise.resolve({ kind: 'closed' });
     if (this.#fatal !== null) return Promise.resolve({ kind: 'unavailable', message: this.#fatal });
     if (signal?.aborted) return Promise.resolve({ kind: 'aborted' });
-    if (!this.started) {
+    if (this.#slots.length === 0) {
       // The first request warms the engine if nobody called warmUp(); it waits in the queue.
       this.start().catch(() => {});
     }
@@ -239,7 +235,7 @@ export class WorkerPool {
       if (this.#closed || slot.retiring) {
         // A retired slot is replaced here rather than at retirement, so that a slow engine is
         // never joined by an extra worker competing for the same cores.
-        if (!this.#closed) this.#replace();
+        this.#replace();
         return;
       }
       if (!wasReady) this.#loadFailures++;

@@ -12,21 +12,12 @@ export interface WorkerConfig {
 
 export type ToWorker = { type: 'job'; id: number; bytes: ArrayBuffer; format: ImageFormat };
 
-/** What a job produced; never any image content in `steps`, only what the pipeline did and how long it took. */
+/** What a job produced. */
 export type JobResult =
-  | { kind: 'identity'; fields: RawKtpFields; confidence: FieldConfidence; steps: JobSteps }
-  | { kind: 'not-a-ktp'; steps: JobSteps }
+  | { kind: 'identity'; fields: RawKtpFields; confidence: FieldConfidence }
+  | { kind: 'not-a-ktp' }
   | { kind: 'undecodable'; message: string }
   | { kind: 'failed'; message: string };
-
-export interface JobSteps {
-  cardFound: boolean;
-  quarterTurned: boolean;
-  levelledDegrees: number;
-  upsideDown: boolean;
-  /** Milliseconds per stage, decode through card reading. */
-  timings: Record<string, number>;
-}
 
 export type FromWorker =
   | { type: 'ready'; loadMs: number }

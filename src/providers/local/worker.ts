@@ -20,7 +20,6 @@ function send(message: FromWorker): void {
 }
 
 async function runJob(models: Models, job: ToWorker): Promise<JobResult> {
-  const t0 = performance.now();
   let decoded;
   try {
     decoded = await decodeImage(new Uint8Array(job.bytes), job.format);
@@ -28,14 +27,10 @@ async function runJob(models: Models, job: ToWorker): Promise<JobResult> {
     if (error instanceof UndecodableImageError) return { kind: 'undecodable', message: error.message };
     throw error;
   }
-  const t1 = performance.now();
-  const { page, steps } = await readPage(models, decoded);
-  const t2 = performance.now();
+  const { page } = await readPage(models, decoded);
   const card = readCard(page);
-  const t3 = performance.now();
-  const jobSteps = { ...steps, timings: { decode: t1 - t0, ...steps.timings, read: t3 - t2, total: t3 - t0 } };
-  if (card === null) return { kind: 'not-a-ktp', steps: jobSteps };
-  return { kind: 'identity', fields: card.fields, confidence: card.confidence, steps: jobSteps };
+  if (card === null) return { kind: 'not-a-ktp' };
+  return { kind: 'identity', fields: card.fields, confidence: card.confidence };
 }
 
 // Before the models load, so that onnxruntime's threads inherit the lower priority too.

@@ -38,7 +38,8 @@ export function upstreamStatusScenarios(start: StartTarget, { troubleCode }: Ups
     target.fake.behaviour = () => answer;
     const bytes = await testJpeg(seed++);
     const result = await recognizeKtp(target, bytes);
-    return { result, calls: target.fake.callsFor(contentHash(bytes)), hash: contentHash(bytes) };
+    const hash = contentHash(bytes);
+    return { result, calls: target.fake.callsFor(hash), hash };
   }
 
   describe('recognizeKtp over GraphQL multipart: upstream OK', () => {

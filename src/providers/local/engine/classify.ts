@@ -1,8 +1,11 @@
 import ort from 'onnxruntime-node';
 import { crop, resize, type Raster } from '../pipeline/raster.ts';
+import { writeBgr } from './tensor.ts';
 
 const CLS_HEIGHT = 48;
 const CLS_WIDTH = 192;
+const CLS_MEAN = [0.5, 0.5, 0.5] as const;
+const CLS_STD = [0.5, 0.5, 0.5] as const;
 /** The widest lines say most; the cls model is cheap but a card has ~30 regions. */
 const MAX_LINES = 8;
 
@@ -15,7 +18,7 @@ export async function looksUpsideDown(
   image: Raster,
   boxes: readonly { x: number; y: number; width: number; height: number }[],
 ): Promise<boolean> {
-  const chosen = [...boxes]
+  const chosen = boxes
     .filter((b) => b.width > b.height * 2)
     .sort((a, b) => b.width - a.width)
     .slice(0, MAX_LINES);
@@ -26,17 +29,8 @@ export async function looksUpsideDown(
     const piece = crop(image, box.x, box.y, box.width, box.height);
     const w = Math.max(1, Math.min(CLS_WIDTH, Math.ceil((piece.width * CLS_HEIGHT) / piece.height)));
     const line = resize(piece, w, CLS_HEIGHT);
-    const base = n * 3 * plane;
-    for (let y = 0; y < CLS_HEIGHT; y++) {
-      for (let x = 0; x < w; x++) {
-        const s = (y * w + x) * 3;
-        const d = y * CLS_WIDTH + x;
-        // BGR, (v/255 - 0.5) / 0.5, zero padding on the right: PaddleOCR's ClsResizeImg.
-        data[base + d] = line.data[s + 2]! / 127.5 - 1;
-        data[base + plane + d] = line.data[s + 1]! / 127.5 - 1;
-        data[base + 2 * plane + d] = line.data[s]! / 127.5 - 1;
-      }
-    }
+    // (v/255 - 0.5) / 0.5, zero padding on the right: PaddleOCR's ClsResizeImg.
+    writeBgr(line, CLS_MEAN, CLS_STD, data, n * 3 * plane, CLS_WIDTH);
   });
   const tensor = new ort.Tensor('float32', data, [chosen.length, 3, CLS_HEIGHT, CLS_WIDTH]);
   const outputs = await session.run({ [session.inputNames[0]!]: tensor });

@@ -51,7 +51,7 @@ export async function detectText(session: ort.InferenceSession, image: Raster, m
  * the DB "unclip" distance (the network predicts shrunken text kernels). Axis-aligned on purpose:
  * the pipeline levels the card before the final detection pass.
  */
-export function boxesFromProbabilityMap(prob: Float32Array, width: number, height: number): TextBox[] {
+function boxesFromProbabilityMap(prob: Float32Array, width: number, height: number): TextBox[] {
   const labels = new Int32Array(width * height);
   const stack = new Int32Array(width * height);
   const boxes: TextBox[] = [];

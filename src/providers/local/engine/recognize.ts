@@ -15,7 +15,6 @@ export interface CtcChar {
 }
 
 export interface RecognisedLine {
-  text: string;
   score: number;
   chars: CtcChar[];
 }
@@ -54,7 +53,6 @@ export async function recogniseBox(
   const centres = decoded.chars.map((c) => ((c.first + c.last + 1) / 2) * pxPerStep);
   const extents = charExtents(inkColumns(piece), centres);
   return {
-    text: decoded.text,
     score: decoded.score,
     chars: decoded.chars.map((c, i) => ({
       char: c.char,

@@ -12,14 +12,15 @@ export class UndecodableImageError extends Error {
  * Beyond this the detector gains nothing on a card that fills the frame (text is already ~20 px
  * tall) and every later step costs more; a 12 MP phone photo is shrunk here once.
  */
-export const MAX_DECODED_SIDE = 1600;
+const MAX_DECODED_SIDE = 1600;
 
 /** Pixels upright as the camera meant them (EXIF orientation applied), RGB, at most MAX_DECODED_SIDE. */
 export async function decodeImage(bytes: Uint8Array, format: ImageFormat): Promise<Raster> {
   let raster: Raster;
   if (format === 'bmp') {
     try {
-      raster = decodeBmp(bytes);
+      // sharp caps its own output at MAX_DECODED_SIDE; our BMP decoder does not.
+      raster = shrinkToLimit(decodeBmp(bytes));
     } catch (error) {
       if (error instanceof BmpError) throw new UndecodableImageError(error.message);
       throw error;
@@ -27,7 +28,7 @@ export async function decodeImage(bytes: Uint8Array, format: ImageFormat): Promi
   } else {
     raster = await decodeWithSharp(bytes, format);
   }
-  return shrinkToLimit(raster);
+  return raster;
 }
 
 function shrinkToLimit(raster: Raster): Raster {

@@ -2,7 +2,7 @@ import { convexHull, distance, fitLine, intersect, lineThrough, minAreaRect, pol
 import { resize, type Raster } from './raster.ts';
 
 /** ISO ID-1: 85.60 × 53.98 mm. */
-export const CARD_ASPECT = 85.6 / 53.98;
+const CARD_ASPECT = 85.6 / 53.98;
 /** The canonical card the OCR page is measured in: what the card reader's geometry expects. */
 export const CANONICAL_WIDTH = 1000;
 export const CANONICAL_HEIGHT = Math.round(CANONICAL_WIDTH / CARD_ASPECT);
@@ -17,7 +17,7 @@ const MIN_CARD_SHARE = 0.12;
  * skin and white paper all fail the first test; the red photo background fails both (it
  * becomes a hole, which the hull ignores).
  */
-export function isCardBlue(r: number, g: number, b: number): boolean {
+function isCardBlue(r: number, g: number, b: number): boolean {
   return b - r >= 8 && b >= 130 && g >= 100;
 }
 

@@ -55,9 +55,9 @@ export function estimateSkew(boxes: readonly OrientedBox[]): number {
 }
 
 /** Below this the detector and recogniser do not care; above it lines start to merge across rows. */
-export const SKEW_TOLERANCE_DEGREES = 0.6;
+const SKEW_TOLERANCE_DEGREES = 0.6;
 /** Beyond this a "skew" is more likely a misreading of the boxes than a tilted card. */
-export const MAX_SKEW_DEGREES = 15;
+const MAX_SKEW_DEGREES = 15;
 
 export function shouldLevel(skew: number): boolean {
   return Math.abs(skew) >= SKEW_TOLERANCE_DEGREES && Math.abs(skew) <= MAX_SKEW_DEGREES;

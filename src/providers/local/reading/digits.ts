@@ -1,21 +1,19 @@
 import { parseCardDate, toCardDate } from '../../../ktp/dates.ts';
+import { DIGIT_SLIPS } from '../../../ktp/digit-slips.ts';
 
 /**
  * Digits printed in Arial (dates, RT/RW): the recogniser sometimes returns a letter for a digit.
  * Only used where the card prints nothing but digits and separators.
  */
-const DIGIT_LOOK_ALIKES: Record<string, string> = {
-  O: '0', o: '0', D: '0', Q: '0', U: '0',
-  I: '1', l: '1', i: '1', '|': '1', '!': '1', T: '1', J: '1',
-  Z: '2', z: '2',
-  S: '5', s: '5',
-  b: '6', G: '6',
-  B: '8',
+const DIGIT_LOOK_ALIKES: Readonly<Record<string, string>> = {
+  ...DIGIT_SLIPS,
+  U: '0',
+  i: '1', '!': '1', T: '1', J: '1',
   '?': '7',
   g: '9', q: '9',
 };
 
-export function toDigit(c: string): string | null {
+function toDigit(c: string): string | null {
   if (/[0-9]/.test(c)) return c;
   return DIGIT_LOOK_ALIKES[c] ?? null;
 }

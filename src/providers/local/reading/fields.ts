@@ -1,7 +1,6 @@
 import type { FieldConfidence, RawKtpFields } from '../../../recognition/outcome.ts';
 import { editDistance, squash } from '../../../ktp/fuzzy.ts';
 import { parseCardDate } from '../../../ktp/dates.ts';
-import type { Gender } from '../../../ktp/identity.ts';
 import type { PrintedCard } from '../../../ktp/nik.ts';
 import {
   matchBloodType,
@@ -118,8 +117,6 @@ function readNik(span: ValueSpan | null, printed: PrintedCard): Reading {
   return { value: nik.digits, confidence: clamp01(meanScore(glyphs) * (0.5 + 0.5 * weakest) * consistent) };
 }
 
-const GENDER_OF: Readonly<Record<string, Gender>> = { 'LAKI-LAKI': 'MALE', PEREMPUAN: 'FEMALE' };
-
 /** What a printed date can be read as: digits, their look-alikes, separators. */
 const DATE_ISH = /^[0-9ODQIl|ZzSsbGB?\-./,\s]$/;
 
@@ -200,7 +197,7 @@ export function readFields(layout: CardLayout): CardReading | null {
   // What the card prints, read without the NIK, for the NIK reader to check itself against.
   const nik = readNik(layout.nik, {
     birthDate: birth.dob.value ? parseCardDate(birth.dob.value) : null,
-    gender: GENDER_OF[gender.value] ?? null,
+    gender: gender.value ? matchGender(gender.value).value : null,
     province: province?.value || null,
     city: layout.regencyHeader ? glyphText(layout.regencyHeader) : null,
   });

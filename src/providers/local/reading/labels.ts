@@ -1,5 +1,5 @@
 import type { Glyph } from './glyphs.ts';
-import { levenshtein } from './text.ts';
+import { allowedEdits, editDistance } from '../../../ktp/fuzzy.ts';
 
 /** The printed labels of the card body, in the order they appear top to bottom. */
 export const FIELD_LABELS = [
@@ -21,7 +21,7 @@ export const FIELD_LABELS = [
 export type LabelKey = (typeof FIELD_LABELS)[number]['key'];
 
 /** `Gol. Darah` shares the gender row, to the right of the gender value. */
-export const BLOOD_LABEL_FORMS = ['Gol. Darah', 'Gol Darah'] as const;
+const BLOOD_LABEL_FORMS = ['Gol. Darah', 'Gol Darah'] as const;
 
 /**
  * Label comparison key of one character: lowercase letters only, with the look-alikes the
@@ -64,9 +64,12 @@ export interface LabelHit {
   quality: number;
 }
 
-/** Edits we forgive in a label of n letters: none for the three-letter NIK, then one per four letters. */
+/**
+ * Whole edits we forgive in a label of n letters: the shared vocabulary allowance, none for the
+ * three-letter NIK (label keys are lowercase, so no look-alike half edits apply).
+ */
 function tolerance(n: number): number {
-  return n <= 3 ? 0 : Math.max(1, Math.floor(n / 4));
+  return Math.floor(allowedEdits(n));
 }
 
 const COLON_LIKE = new Set([':', ';', '.', ',', '=', '|', '!']);
@@ -76,7 +79,7 @@ const COLON_LIKE = new Set([':', ';', '.', ',', '=', '|', '!']);
  * the recogniser made of one. The label/value boundary is also where mixed case turns to the
  * uppercase of the values, which tells us where a merged `NamaMARIA` splits.
  */
-function skipColon(glyphs: readonly Glyph[], end: number): number {
+export function skipColon(glyphs: readonly Glyph[], end: number): number {
   let i = end;
   while (i < glyphs.length && COLON_LIKE.has(glyphs[i]!.char)) i++;
   return i;
@@ -119,7 +122,7 @@ function matchForm(
   for (let len = target.length - tol; len <= target.length + tol; len++) {
     if (len <= 0 || from + len > k.key.length) continue;
     if (startGlyph !== undefined && crossesColumnGap(glyphs, startGlyph, k.at[from + len - 1]!)) break;
-    const distance = levenshtein(target, k.key.slice(from, from + len));
+    const distance = editDistance(target, k.key.slice(from, from + len));
     if (distance > tol) continue;
     const end = k.at[from + len - 1]! + 1;
     const bonus = boundaryBonus(glyphs, end);

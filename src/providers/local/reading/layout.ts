@@ -1,10 +1,10 @@
+import { editDistance } from '../../../ktp/fuzzy.ts';
 import type { OcrPage } from '../ocr-line.ts';
 import type { Glyph } from './glyphs.ts';
-import { findBloodLabel, FIELD_LABELS, labelAtStart, labelKey } from './labels.ts';
+import { findBloodLabel, FIELD_LABELS, labelAtStart, labelKey, skipColon } from './labels.ts';
 import type { LabelKey } from './labels.ts';
 import { groupRows, median } from './rows.ts';
 import type { Row } from './rows.ts';
-import { levenshtein } from './text.ts';
 
 /** A value as printed: one glyph run per printed line (a wrapped name has two). */
 export interface ValueSpan {
@@ -65,7 +65,7 @@ const PROVINCE_KEY = labelKey('PROVINSI');
 
 function isProvinceHeader(glyphs: readonly Glyph[]): boolean {
   const key = labelKey(glyphs.map((g) => g.char).join(''));
-  return levenshtein(key.slice(0, PROVINCE_KEY.length), PROVINCE_KEY) <= 2;
+  return editDistance(key.slice(0, PROVINCE_KEY.length), PROVINCE_KEY) <= 2;
 }
 
 /**
@@ -154,7 +154,7 @@ function readBody(rows: Row[], pageWidth: number, layout: CardLayout): void {
       if (!next || layout.fields[next]) continue;
       key = next;
       values = labelled.length ? left.filter((g) => g.x0 >= valueColumn - 0.5 * row.height) : left;
-      values = stripColon(values);
+      values = values.slice(skipColon(values, 0));
       quality = 0.5;
     }
     if (layout.fields[key]) continue; // a second reading of a label: keep the first
@@ -171,8 +171,3 @@ function readBody(rows: Row[], pageWidth: number, layout: CardLayout): void {
   }
 }
 
-function stripColon(glyphs: Glyph[]): Glyph[] {
-  let i = 0;
-  while (i < glyphs.length && /[:;.,|!=]/.test(glyphs[i]!.char)) i++;
-  return glyphs.slice(i);
-}

@@ -53,17 +53,18 @@ export function readNikFromGlyphs(glyphs: readonly Glyph[], printed: PrintedCard
   if (digitGlyphs.map((g) => nikDigitOf(g.char)).join('') !== digits) return asRead;
   if (inconsistency(asRead.check) === 0) return asRead;
 
-  let best: { reading: NikReading; runnerUpScore: number } | null = null;
-  digitGlyphs.forEach((glyph, i) => {
-    const alternative = glyph.alternative && glyph.score < HESITANT ? nikDigitOf(glyph.alternative.char) : null;
-    if (alternative === null || alternative === digits[i]) return;
+  let best: NikReading | null = null;
+  let bestRunnerUp = 0;
+  for (const [i, glyph] of digitGlyphs.entries()) {
+    const runnerUp = glyph.alternative;
+    const alternative = runnerUp && glyph.score < HESITANT ? nikDigitOf(runnerUp.char) : null;
+    if (alternative === null || alternative === digits[i] || runnerUp!.score <= bestRunnerUp) continue;
     const candidate = digits.slice(0, i) + alternative + digits.slice(i + 1);
     const check = checkNik(candidate, printed, FAR_FUTURE);
-    if (inconsistency(check) !== 0) return;
-    const runnerUpScore = glyph.alternative!.score;
-    if (best && best.runnerUpScore >= runnerUpScore) return;
-    const digitScores = asRead.digitScores.map((score, k) => (k === i ? runnerUpScore : score));
-    best = { reading: { digits: candidate, digitScores, tookRunnerUp: true, check }, runnerUpScore };
-  });
-  return best ? (best as { reading: NikReading }).reading : asRead;
+    if (inconsistency(check) !== 0) continue;
+    const digitScores = asRead.digitScores.map((score, k) => (k === i ? runnerUp!.score : score));
+    best = { digits: candidate, digitScores, tookRunnerUp: true, check };
+    bestRunnerUp = runnerUp!.score;
+  }
+  return best ?? asRead;
 }

@@ -10,7 +10,7 @@ import { tidy } from './text.ts';
  * in six variants (8,800 letter pairs, 686 spaces): 0.15 missed none and invented 9, all but one in
  * blurred images; 0.12 invented 14, 0.18 missed one.
  */
-export const SPACE_GAP = 0.15;
+const SPACE_GAP = 0.15;
 
 /** Never a space before these, whatever the gap: the card prints `S.E.,` and `006/003`. */
 const NO_SPACE_BEFORE = new Set([',', '.', '/', '-', ')', ':']);
