@@ -19,7 +19,7 @@ import { createLocalProvider } from '../src/providers/local/index.ts';
 import { lowerThisThreadsPriority } from '../src/providers/local/lower-thread-priority.ts';
 import { rawEngineRecognize } from './raw-engine.ts';
 import { inspectImage, isErrorOutcome } from '../src/recognition/inspect-image.ts';
-import type { RawKtpFields } from '../src/recognition/outcome.ts';
+import type { RawKtpFields } from '../src/ktp/raw-fields.ts';
 import { BENCH_VARIANTS, generateCard, isVariant, type Variant } from '../tools/synthetic-ktp/index.ts';
 
 const { values } = parseArgs({

@@ -3,8 +3,8 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execute, parse } from 'graphql';
 import { ConfigError, loadConfig } from './config.ts';
-import type { OcrErrorCode } from './recognition/outcome.ts';
-import { createMemoryOutcomeCache } from './recognition/outcome-cache.ts';
+import type { OcrErrorCode } from './outcome.ts';
+import { createMemoryCache } from './recognition/memory-cache.ts';
 import { createRecognizer } from './recognition/recognizer.ts';
 import { createProvider } from './providers/index.ts';
 import { createGraphQLContext } from './schema/context.ts';
@@ -72,7 +72,7 @@ export async function runCli(argv: string[], out: (text: string) => void, err: (
 
   const provider = await createProvider(config);
   try {
-    const recognizer = createRecognizer({ provider, cache: createMemoryOutcomeCache({ maxBytes: 0 }) });
+    const recognizer = createRecognizer({ provider, cache: createMemoryCache({ maxBytes: 0 }) });
     const result = await execute({
       schema: subgraphSchema,
       document: parse(RECOGNIZE_KTP_OPERATION),

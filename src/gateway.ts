@@ -6,9 +6,12 @@ import type { GatewayConfig } from './config.ts';
 import { readLimitedBody, TOO_LARGE } from './http/limit-body.ts';
 import { useMaxFieldOccurrences } from './http/use-max-field-occurrences.ts';
 import type { KtpProvider } from './providers/provider.ts';
-import { createMemoryOutcomeCache, type OutcomeCache } from './recognition/outcome-cache.ts';
+import type { ProviderOutcome } from './outcome.ts';
+import type { KeyValueCache } from './recognition/key-value-cache.ts';
+import { createMemoryCache } from './recognition/memory-cache.ts';
 import { createRecognizer, type Recognizer } from './recognition/recognizer.ts';
-import { CONTRACT_PATH, createContractEndpoint } from './rest/contract-endpoint.ts';
+import { CONTRACT_PATH } from './contract.ts';
+import { createContractEndpoint } from './rest/contract-endpoint.ts';
 import { createGraphQLContext, type GraphQLContext } from './schema/context.ts';
 import { subgraphSchema } from './schema/index.ts';
 
@@ -19,7 +22,7 @@ export interface GatewayOptions {
   };
   provider: KtpProvider;
   /** Defaults to the process-wide LRU from `config.cache`. */
-  cache?: OutcomeCache;
+  cache?: KeyValueCache<ProviderOutcome>;
 }
 
 export interface Gateway {
@@ -39,7 +42,8 @@ export const GRAPHQL_PATH = '/graphql';
 export function createGateway({ config, provider, cache }: GatewayOptions): Gateway {
   const recognizer = createRecognizer({
     provider,
-    cache: cache ?? createMemoryOutcomeCache({ maxBytes: config.cache.maxBytes, ttlSeconds: config.cache.ttlSeconds }),
+    cache: cache ?? createMemoryCache<ProviderOutcome>({ maxBytes: config.cache.maxBytes }),
+    ttlSeconds: config.cache.ttlSeconds,
   });
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({

@@ -1,4 +1,4 @@
-import type { RawKtpFields } from '../recognition/outcome.ts';
+import type { RawKtpFields } from './raw-fields.ts';
 
 /**
  * A recognised card after normalisation: what `KtpIdentity` prints. Every provider's answer goes

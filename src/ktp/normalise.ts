@@ -3,7 +3,7 @@
  * strings, garbage, missing keys, even non-strings from a misbehaving upstream) gives a value and
  * never throws, because a paid OK must not turn into an error on our side.
  */
-import type { FieldConfidence, RawKtpFields } from '../recognition/outcome.ts';
+import type { FieldConfidence, RawKtpFields } from './raw-fields.ts';
 import type { FieldConfidenceData, KtpAddressData, KtpIdentityData } from './identity.ts';
 import { parseCardDate } from './dates.ts';
 import { tidy } from './fuzzy.ts';

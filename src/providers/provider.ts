@@ -1,5 +1,12 @@
-import type { ProviderOutcome } from '../recognition/outcome.ts';
-import type { ImageInfo } from '../recognition/inspect-image.ts';
+import type { ProviderOutcome } from '../outcome.ts';
+
+export type ImageFormat = 'jpeg' | 'png' | 'bmp';
+
+/** What inspection learnt of an upload before any provider sees it. */
+export interface ImageInfo {
+  format: ImageFormat;
+  byteLength: number;
+}
 
 /**
  * One way of turning an image into KTP fields. A provider never caches and never throws for a

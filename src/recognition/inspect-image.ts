@@ -1,14 +1,6 @@
-import { CONTRACT_MESSAGES, ocrError, type ErrorOutcome } from './outcome.ts';
-
-export type ImageFormat = 'jpeg' | 'png' | 'bmp';
-
-export interface ImageInfo {
-  format: ImageFormat;
-  byteLength: number;
-}
-
-/** The contract's "2M": 2 MiB. An image of exactly this many bytes is accepted. */
-export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
+import { CONTRACT_MESSAGES, MAX_IMAGE_BYTES } from '../contract.ts';
+import { ocrError, type ErrorOutcome } from '../outcome.ts';
+import type { ImageFormat, ImageInfo } from '../providers/provider.ts';
 
 /**
  * Decide from the bytes alone what an upload is. The filename and the client's MIME type are

@@ -1,14 +1,15 @@
+import { MAX_IMAGE_BYTES } from '../contract.ts';
+import type { Outcome, ProviderOutcome } from '../outcome.ts';
 import type { KtpProvider } from '../providers/provider.ts';
 import { createCoalescer } from './coalesce.ts';
 import { contentHash } from './content-hash.ts';
-import { inspectImage, isErrorOutcome, MAX_IMAGE_BYTES } from './inspect-image.ts';
-import { isSettled, type Outcome, type ProviderOutcome } from './outcome.ts';
-import type { OutcomeCache } from './outcome-cache.ts';
+import { inspectImage, isErrorOutcome } from './inspect-image.ts';
+import type { KeyValueCache } from './key-value-cache.ts';
 
 /**
  * The one door to recognition, shared by the GraphQL resolver, the REST contract endpoint and
  * the CLI. It is the only place that knows about hashing, caching, coalescing and charges:
- * bad input is answered before the provider, a settled answer is never paid for twice.
+ * bad input is answered before the provider, a charged answer is never paid for twice.
  */
 export interface Recognizer {
   recognize(bytes: Uint8Array, options?: { signal?: AbortSignal; contentHash?: string }): Promise<Outcome>;
@@ -17,13 +18,26 @@ export interface Recognizer {
 
 export interface RecognizerOptions {
   provider: KtpProvider;
-  cache: OutcomeCache;
+  cache: KeyValueCache<ProviderOutcome>;
+  /** How long a kept outcome lives, in seconds. Default: the cache's own default. */
+  ttlSeconds?: number;
   /** Images larger than this are refused before the provider. Default 2 MiB, the contract's limit. */
   maxImageBytes?: number;
 }
 
-export function createRecognizer({ provider, cache, maxImageBytes = MAX_IMAGE_BYTES }: RecognizerOptions): Recognizer {
+/**
+ * Whether an outcome is kept for the next upload of the same bytes: everything somebody paid for,
+ * whatever its shape (an OK without a usable identity is charged too), and the answers that will
+ * not change for the same bytes (a recognition, a FAIL). Free refusals and "try again" answers
+ * are never kept, so a retry can succeed.
+ */
+export function isWorthKeeping(outcome: ProviderOutcome): boolean {
+  return outcome.charged || outcome.kind === 'identity' || outcome.code === 'FAIL';
+}
+
+export function createRecognizer({ provider, cache, ttlSeconds, maxImageBytes = MAX_IMAGE_BYTES }: RecognizerOptions): Recognizer {
   const inFlight = createCoalescer<ProviderOutcome>();
+  const setOptions = ttlSeconds === undefined ? undefined : { ttl: ttlSeconds };
 
   return {
     provider,
@@ -33,7 +47,7 @@ export function createRecognizer({ provider, cache, maxImageBytes = MAX_IMAGE_BY
       if (isErrorOutcome(inspected)) return { ...inspected, cached: false, contentHash: hash };
       const key = `${provider.name}:${hash}`;
 
-      const kept = cache.get(key);
+      const kept = await cache.get(key);
       if (kept) return { ...kept, cached: true, contentHash: hash };
 
       const { value, joined } = await inFlight.run(
@@ -41,7 +55,7 @@ export function createRecognizer({ provider, cache, maxImageBytes = MAX_IMAGE_BY
         async (workSignal) => {
           const outcome = await provider.recognize(bytes, inspected, workSignal);
           // Kept even when every caller has gone: a paid answer must not be paid for again.
-          if (isSettled(outcome)) cache.set(key, outcome);
+          if (isWorthKeeping(outcome)) await cache.set(key, outcome, setOptions);
           return outcome;
         },
         signal,

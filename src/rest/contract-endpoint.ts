@@ -1,10 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import { CONTRACT_FIELD_KEYS, CONTRACT_MESSAGES, type OcrErrorCode, type Outcome } from '../recognition/outcome.ts';
+import { CONTRACT_FIELD_KEYS, CONTRACT_MESSAGES, type ContractErrorStatus, type ContractStatus } from '../contract.ts';
+import type { Outcome } from '../outcome.ts';
 import type { Recognizer } from '../recognition/recognizer.ts';
 import { readLimitedBody, TOO_LARGE } from '../http/limit-body.ts';
 import { decodeImgParameter } from './decode-img.ts';
-
-export const CONTRACT_PATH = '/v1/id_ocr/general';
 
 export interface ContractEndpointOptions {
   recognizer: Recognizer;
@@ -15,8 +14,6 @@ export interface ContractEndpointOptions {
   /** Bodies larger than this are refused with 413 before they are buffered. */
   maxRequestBytes: number;
 }
-
-type ContractStatus = Exclude<OcrErrorCode, 'UPSTREAM_UNAVAILABLE'> | 'OK';
 
 /**
  * `POST /v1/id_ocr/general`, the paid API's contract served by the gateway, so its existing
@@ -70,7 +67,7 @@ function printOutcome(outcome: Outcome): Response {
   // UPSTREAM_UNAVAILABLE is ours, not the contract's: its clients know it as a server error, which
   // the contract documents as free (and they retry). When it was charged (an OK without a usable
   // identity), it is the charged status: FAIL, so the body does not contradict x-ktp-charged.
-  const status: ContractStatus =
+  const status: ContractErrorStatus =
     outcome.code === 'UPSTREAM_UNAVAILABLE' ? (outcome.charged ? 'FAIL' : 'INNER_ERROR') : outcome.code;
   return answer(status, CONTRACT_MESSAGES[status], { headers });
 }

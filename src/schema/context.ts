@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Outcome } from '../recognition/outcome.ts';
+import type { Outcome } from '../outcome.ts';
 import type { Recognizer } from '../recognition/recognizer.ts';
 
 export interface Upload {

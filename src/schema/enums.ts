@@ -1,5 +1,5 @@
 import { builder } from './builder.ts';
-import { OCR_ERROR_CODES } from '../recognition/outcome.ts';
+import { OCR_ERROR_CODES } from '../outcome.ts';
 
 // Enums only for closed sets; each card value outside them stays readable in `KtpIdentity.raw`.
 

@@ -1,5 +1,5 @@
 import type { KtpAddressData, KtpIdentityData, NikCheckData, FieldConfidenceData } from '../ktp/identity.ts';
-import type { RawKtpFields } from '../recognition/outcome.ts';
+import type { RawKtpFields } from '../ktp/raw-fields.ts';
 import { builder } from './builder.ts';
 import { GenderEnum, MaritalStatusEnum, NationalityEnum, ReligionEnum } from './enums.ts';
 

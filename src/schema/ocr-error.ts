@@ -1,4 +1,4 @@
-import type { ErrorOutcome } from '../recognition/outcome.ts';
+import type { ErrorOutcome } from '../outcome.ts';
 import { builder } from './builder.ts';
 import { OcrErrorCodeEnum } from './enums.ts';
 

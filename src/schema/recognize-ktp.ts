@@ -1,7 +1,9 @@
+import { LRUCache } from 'lru-cache';
 import { normaliseIdentity } from '../ktp/normalise.ts';
 import { contentHash } from '../recognition/content-hash.ts';
 import type { KtpIdentityData } from '../ktp/identity.ts';
-import type { FieldConfidence, Outcome, RawKtpFields } from '../recognition/outcome.ts';
+import type { FieldConfidence, RawKtpFields } from '../ktp/raw-fields.ts';
+import type { Outcome } from '../outcome.ts';
 import { builder } from './builder.ts';
 import { KtpIdentity, type KtpIdentityModel } from './ktp-identity.ts';
 import { OcrError, type OcrErrorModel } from './ocr-error.ts';
@@ -28,25 +30,38 @@ builder.mutationField('recognizeKtp', (t) =>
 );
 
 /**
- * Normalised identities, per provider answer and day. A cache hit hands back the same `fields`
- * object each time, so repeat requests skip the NIK decoding and fuzzy matching; the day is part
- * of the key because "today" decides the century of a NIK's birth year.
+ * Normalised identities, by content hash and day, so that repeat requests for one image skip the
+ * NIK decoding and fuzzy matching. An entry is used only when the answer it was made from has the
+ * same values as the one at hand: a cache may hand back a fresh copy each time (a shared cache
+ * does), and two providers may answer differently for the same bytes. The day is part of the
+ * entry because "today" decides the century of a NIK's birth year.
  */
-const normalised = new WeakMap<RawKtpFields, { day: string; identity: KtpIdentityData }>();
+const normalised = new LRUCache<string, { day: string; fields: RawKtpFields; confidence: FieldConfidence | undefined; identity: KtpIdentityData }>({
+  max: 1000,
+});
 
-function normaliseOnce(fields: RawKtpFields, confidence: FieldConfidence | undefined, now: Date): KtpIdentityData {
+function normaliseOnce(hash: string | null, fields: RawKtpFields, confidence: FieldConfidence | undefined, now: Date): KtpIdentityData {
   const day = now.toISOString().slice(0, 10);
-  const kept = normalised.get(fields);
-  if (kept?.day === day) return kept.identity;
+  const kept = hash === null ? undefined : normalised.get(hash);
+  if (kept && kept.day === day && sameValues(kept.fields, fields) && sameValues(kept.confidence, confidence)) return kept.identity;
   const identity = normaliseIdentity(fields, confidence, now);
-  normalised.set(fields, { day, identity });
+  if (hash !== null) normalised.set(hash, { day, fields, confidence, identity });
   return identity;
+}
+
+/** Shallow equality of two flat records of strings or numbers (or both undefined). */
+function sameValues(a: object | undefined, b: object | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  const keysA = Object.keys(a);
+  if (keysA.length !== Object.keys(b).length) return false;
+  return keysA.every((key) => (a as Record<string, unknown>)[key] === (b as Record<string, unknown>)[key]);
 }
 
 function toGraphQL(outcome: Outcome, now: Date): KtpIdentityModel | OcrErrorModel {
   if (outcome.kind === 'error') return outcome;
   return {
-    ...normaliseOnce(outcome.fields, outcome.confidence, now),
+    ...normaliseOnce(outcome.contentHash, outcome.fields, outcome.confidence, now),
     cached: outcome.cached,
     contentHash: outcome.contentHash,
   };

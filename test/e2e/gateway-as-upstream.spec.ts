@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentHash } from '../../src/recognition/content-hash.ts';
-import { CONTRACT_PATH } from '../../src/rest/contract-endpoint.ts';
 import { RECOGNIZE_KTP_OPERATION } from '../../src/schema/operations.ts';
 import { HANG_TIMEOUT_MS, request, startGatewayServer, type GatewayServer } from '../support/gateway-server.ts';
 import { testJpeg } from '../support/images.ts';
@@ -9,6 +8,7 @@ import { badImageScenarios } from './scenarios/bad-images.ts';
 import { paidOnceScenarios } from './scenarios/paid-once.ts';
 import { recognizeKtp, type E2eTarget } from './scenarios/target.ts';
 import { upstreamStatusScenarios } from './scenarios/upstream-statuses.ts';
+import { CONTRACT_ROUTE } from '../support/contract.ts';
 
 /**
  * Proof by our own client: gateway B's ekycpro provider pointed at gateway A's
@@ -34,7 +34,7 @@ async function startChain(options: { aTimeoutMs?: number; bApiKey?: string } = {
     env: { REST_API_KEYS: CHAIN_KEY },
     provider: { timeoutMs: options.aTimeoutMs ?? 5_000, breaker: NO_BREAKER },
   });
-  const aUrl = `${a.origin}${CONTRACT_PATH}`;
+  const aUrl = `${a.origin}${CONTRACT_ROUTE}`;
   const bApiKey = options.bApiKey ?? CHAIN_KEY;
   const b = await startGatewayServer({
     fake: a.fake, // B does not talk to the fake; sharing it only lets B's server leave it to A to close
@@ -90,7 +90,7 @@ describe('what only the chain shows', () => {
   it('an image A has already been paid for (by its own REST client) costs B zero calls', async () => {
     chain.fake.behaviour = () => ({ kind: 'ok' });
     const bytes = await testJpeg(seed++);
-    const rest = await request(`${chain.a.origin}${CONTRACT_PATH}`, {
+    const rest = await request(`${chain.a.origin}${CONTRACT_ROUTE}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-api-key': CHAIN_KEY },
       body: new URLSearchParams({ img: Buffer.from(bytes).toString('base64') }).toString(),

@@ -45,9 +45,9 @@ async function recognize(answer: FakeAnswer, server = gw) {
 }
 
 describe('recognizeKtp over GraphQL multipart: an unusable upstream OK', () => {
-  it('OK without a message → OcrError UPSTREAM_UNAVAILABLE, charged', async () => {
+  it('OK without a message → OcrError FAIL, charged, not retryable (it is kept: a retry would not pay again)', async () => {
     const { result, calls } = await recognize({ kind: 'status', status: 'OK', omitMessage: true });
-    expect(result).toMatchObject({ __typename: 'OcrError', code: 'UPSTREAM_UNAVAILABLE', charged: true, retryable: true });
+    expect(result).toMatchObject({ __typename: 'OcrError', code: 'FAIL', charged: true, retryable: false });
     expect(calls).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseIdentity } from '../../src/ktp/normalise.ts';
-import type { FieldConfidence, RawKtpFields } from '../../src/recognition/outcome.ts';
+import type { FieldConfidence, RawKtpFields } from '../../src/ktp/raw-fields.ts';
 
 const TODAY = new Date('2025-06-15T08:00:00Z');
 

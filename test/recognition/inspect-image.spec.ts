@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { inspectImage, isErrorOutcome, MAX_IMAGE_BYTES, sniffFormat } from '../../src/recognition/inspect-image.ts';
+import { inspectImage, isErrorOutcome, sniffFormat } from '../../src/recognition/inspect-image.ts';
 import { testBmp, testPdf, testText, truncated } from '../support/image-bytes.ts';
 import { padPngTo, testJpeg, testPng } from '../support/images.ts';
+import { CONTRACT_MAX_IMAGE_BYTES } from '../support/contract.ts';
 
 describe('inspectImage', () => {
   it('recognises a JPEG, a PNG and a BMP from their bytes', async () => {
@@ -67,18 +68,18 @@ describe('inspectImage', () => {
   });
 
   it('accepts exactly 2 MiB and refuses 2 MiB + 1 byte with IMAGE_INVALID_SIZE', async () => {
-    expect(MAX_IMAGE_BYTES).toBe(2 * 1024 * 1024);
+    expect(CONTRACT_MAX_IMAGE_BYTES).toBe(2 * 1024 * 1024);
     const png = await testPng(6);
-    const atLimit = padPngTo(png, MAX_IMAGE_BYTES);
-    const overLimit = padPngTo(png, MAX_IMAGE_BYTES + 1);
-    expect(inspectImage(atLimit)).toEqual({ format: 'png', byteLength: MAX_IMAGE_BYTES });
+    const atLimit = padPngTo(png, CONTRACT_MAX_IMAGE_BYTES);
+    const overLimit = padPngTo(png, CONTRACT_MAX_IMAGE_BYTES + 1);
+    expect(inspectImage(atLimit)).toEqual({ format: 'png', byteLength: CONTRACT_MAX_IMAGE_BYTES });
     const refused = inspectImage(overLimit);
     expect(refused).toMatchObject({ kind: 'error', code: 'IMAGE_INVALID_SIZE', charged: false, retryable: false });
     expect((refused as { message: string }).message).toContain('image larger than 2M');
   });
 
   it('checks the size before the format, so a huge non-image is refused for its size', () => {
-    const big = new Uint8Array(MAX_IMAGE_BYTES + 1);
+    const big = new Uint8Array(CONTRACT_MAX_IMAGE_BYTES + 1);
     expect(inspectImage(big)).toMatchObject({ code: 'IMAGE_INVALID_SIZE' });
   });
 

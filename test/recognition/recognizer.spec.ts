@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contentHash } from '../../src/recognition/content-hash.ts';
-import { createMemoryOutcomeCache } from '../../src/recognition/outcome-cache.ts';
-import { ocrError, type ProviderOutcome } from '../../src/recognition/outcome.ts';
+import { createMemoryCache } from '../../src/recognition/memory-cache.ts';
+import { ocrError, type ProviderOutcome } from '../../src/outcome.ts';
 import { createRecognizer } from '../../src/recognition/recognizer.ts';
 import { testPdf, truncated } from '../support/image-bytes.ts';
 import { padPngTo, testJpeg, testPng } from '../support/images.ts';
@@ -9,7 +9,7 @@ import { deferred, identity, scriptedProvider } from '../support/scripted-provid
 
 function setup(answer?: Parameters<typeof scriptedProvider>[1]) {
   const provider = scriptedProvider('scripted', answer);
-  const cache = createMemoryOutcomeCache();
+  const cache = createMemoryCache<ProviderOutcome>();
   return { provider, cache, recognizer: createRecognizer({ provider, cache }) };
 }
 
@@ -98,7 +98,7 @@ describe('createRecognizer', () => {
   });
 
   it('keys the cache by provider, so two providers never share an answer', async () => {
-    const cache = createMemoryOutcomeCache();
+    const cache = createMemoryCache<ProviderOutcome>();
     const a = scriptedProvider('a');
     const b = scriptedProvider('b', () => ocrError('FAIL', 'b says no'));
     const image = await testPng(108);
@@ -116,7 +116,7 @@ describe('createRecognizer', () => {
   it('refuses images over maxImageBytes before the provider', async () => {
     const provider = scriptedProvider();
     const image = await testPng(110);
-    const recognizer = createRecognizer({ provider, cache: createMemoryOutcomeCache(), maxImageBytes: image.byteLength - 1 });
+    const recognizer = createRecognizer({ provider, cache: createMemoryCache<ProviderOutcome>(), maxImageBytes: image.byteLength - 1 });
     expect(await recognizer.recognize(image)).toMatchObject({ code: 'IMAGE_INVALID_SIZE' });
     expect(provider.calls).toHaveLength(0);
   });

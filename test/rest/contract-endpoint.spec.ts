@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { contentHash } from '../../src/recognition/content-hash.ts';
-import { CONTRACT_FIELD_KEYS, CONTRACT_MESSAGES } from '../../src/recognition/outcome.ts';
-import { CONTRACT_PATH } from '../../src/rest/contract-endpoint.ts';
 import { FAKE_API_KEY, SAMPLE_IDENTITY, startFakeEkycpro, type FakeAnswer, type FakeEkycpro } from '../support/fake-ekycpro.ts';
 import { HANG_TIMEOUT_MS, request, startGatewayServer, type GatewayResponse, type GatewayServer } from '../support/gateway-server.ts';
 import { testPdf, testText, truncated } from '../support/image-bytes.ts';
 import { padPngTo, testJpeg, testPng } from '../support/images.ts';
 import { uploadInit } from '../support/multipart.ts';
+import { CONTRACT_MESSAGES, CONTRACT_OK_KEYS, CONTRACT_ROUTE } from '../support/contract.ts';
 
 /**
  * `POST /v1/id_ocr/general` through a real loopback gateway with the fake paid API behind it:
@@ -52,7 +51,7 @@ async function postContract(
   body: BodyInit | null,
   headers: Record<string, string> = { 'content-type': FORM },
 ): Promise<GatewayResponse> {
-  return request(`${server.origin}${CONTRACT_PATH}`, { method: 'POST', headers, body });
+  return request(`${server.origin}${CONTRACT_ROUTE}`, { method: 'POST', headers, body });
 }
 
 /** Posts `bytes` as the contract's `img` and returns the answer, parsed, with the upstream calls it cost. */
@@ -96,7 +95,7 @@ describe('POST /v1/id_ocr/general: OK', () => {
     expect(body).toStrictEqual(expected);
     expect(Object.keys(body)).toEqual(['status', 'message']);
     expect(Object.keys(body.message as object)).toEqual(Object.keys(expected.message));
-    expect(Object.keys(body.message as object)).toEqual([...CONTRACT_FIELD_KEYS]);
+    expect(Object.keys(body.message as object)).toEqual([...CONTRACT_OK_KEYS]);
     // The contract's own spellings, not the schema's.
     expect(body.message).toMatchObject({ id: SAMPLE_IDENTITY.id, dob: '03-02-1982', nationnality: 'WNI', work: SAMPLE_IDENTITY.work });
   });
@@ -106,7 +105,7 @@ describe('POST /v1/id_ocr/general: OK', () => {
     fake.behaviour = () => ({ kind: 'ok', message: { ...partial, rt: '', rw: null, marital_status: '' } });
     const { body } = await recognizeRest(await nextJpeg());
     const message = body.message as Record<string, string>;
-    expect(Object.keys(message)).toEqual([...CONTRACT_FIELD_KEYS]);
+    expect(Object.keys(message)).toEqual([...CONTRACT_OK_KEYS]);
     expect(message).toMatchObject({ pob: '', dob: '', rt: '', rw: '', marital_status: '', id: SAMPLE_IDENTITY.id });
   });
 
@@ -188,7 +187,7 @@ describe('POST /v1/id_ocr/general: upstream statuses passed through in the contr
 describe('POST /v1/id_ocr/general: refusals before the contract applies', () => {
   it('GET → 405 with Allow: POST, in the contract shape, zero calls', async () => {
     const before = fake.calls.length;
-    const response = await request(`${gw.origin}${CONTRACT_PATH}?img=${encodeURIComponent(base64(await nextJpeg()))}`);
+    const response = await request(`${gw.origin}${CONTRACT_ROUTE}?img=${encodeURIComponent(base64(await nextJpeg()))}`);
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
     expectContractAnswer(JSON.parse(response.text), 'INVALID_REQUEST');

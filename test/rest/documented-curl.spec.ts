@@ -4,13 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { contentHash } from '../../src/recognition/content-hash.ts';
-import { CONTRACT_MESSAGES } from '../../src/recognition/outcome.ts';
-import { CONTRACT_PATH } from '../../src/rest/contract-endpoint.ts';
 import { FAKE_API_KEY, SAMPLE_IDENTITY, startFakeEkycpro, type FakeEkycpro } from '../support/fake-ekycpro.ts';
 import { assertNoSecret, request, startGatewayServer, type GatewayServer } from '../support/gateway-server.ts';
 import { testText } from '../support/image-bytes.ts';
 import { testJpeg, testPngOfSize } from '../support/images.ts';
 import { uploadInit } from '../support/multipart.ts';
+import { CONTRACT_MESSAGES, CONTRACT_ROUTE } from '../support/contract.ts';
 
 /**
  * The paid contract's own curl example, character for character (its `\--header` included: the
@@ -62,7 +61,7 @@ function run(command: string): Promise<string> {
   });
 }
 
-const ours = (img: CommandTarget['img']) => run(documentedCommand({ url: `${gw.origin}${CONTRACT_PATH}`, key: DOCUMENTED_KEY, img }));
+const ours = (img: CommandTarget['img']) => run(documentedCommand({ url: `${gw.origin}${CONTRACT_ROUTE}`, key: DOCUMENTED_KEY, img }));
 const upstreams = (img: CommandTarget['img']) => run(documentedCommand({ url: fake.url, key: FAKE_API_KEY, img }));
 
 let seed = 8000;
@@ -139,7 +138,7 @@ describe('the contract’s documented curl example against our gateway', () => {
     const before = fake.calls.length;
     const image = await testJpeg(seed++);
     const out = await run(
-      `${documentedCommand({ url: `${gw.origin}${CONTRACT_PATH}`, key: 'WrongKey', img: { base64: Buffer.from(image).toString('base64') } })} --write-out ' %{http_code}'`,
+      `${documentedCommand({ url: `${gw.origin}${CONTRACT_ROUTE}`, key: 'WrongKey', img: { base64: Buffer.from(image).toString('base64') } })} --write-out ' %{http_code}'`,
     );
     const [body, status] = [out.slice(0, out.lastIndexOf(' ')), out.slice(out.lastIndexOf(' ') + 1)];
     expect(status).toBe('401');

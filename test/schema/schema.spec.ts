@@ -3,8 +3,9 @@ import { createFetch } from '@whatwg-node/fetch';
 import { execute, parse, type ExecutionResult, type GraphQLScalarType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { contentHash } from '../../src/recognition/content-hash.ts';
-import { createMemoryOutcomeCache } from '../../src/recognition/outcome-cache.ts';
-import { OCR_ERROR_CODES, ocrError } from '../../src/recognition/outcome.ts';
+import { createMemoryCache } from '../../src/recognition/memory-cache.ts';
+import type { ProviderOutcome } from '../../src/outcome.ts';
+import { ocrError } from '../../src/outcome.ts';
 import { createRecognizer } from '../../src/recognition/recognizer.ts';
 import { createGraphQLContext } from '../../src/schema/context.ts';
 import { printContract, subgraphSchema } from '../../src/schema/index.ts';
@@ -21,17 +22,13 @@ describe('the client-facing contract', () => {
     expect(printContract()).toBe(readFileSync(CHECKED_IN, 'utf8'));
   });
 
-  it('matches the SDL snapshot', async () => {
-    await expect(printContract()).toMatchFileSnapshot('./__snapshots__/contract.graphql');
-  });
-
   it('declares the recognition mutation, its union and every error code', () => {
     const sdl = printContract();
     expect(sdl).toContain('recognizeKtp(image: Upload!): RecognizeKtpResult!');
     expect(sdl).toContain('union RecognizeKtpResult = KtpIdentity | OcrError');
     expect(sdl).toContain('ktpRecognizerStatus: KtpRecognizerStatus!');
     const codes = /enum OcrErrorCode \{([^}]*)\}/.exec(sdl)![1]!.match(/[A-Z_]{3,}/g);
-    expect(codes?.sort()).toEqual([...OCR_ERROR_CODES].sort());
+    expect(codes?.sort()).toEqual(['FAIL', 'IMAGE_INVALID_FORMAT', 'IMAGE_INVALID_SIZE', 'INNER_ERROR', 'INVALID_REQUEST', 'UPSTREAM_UNAVAILABLE']);
   });
 
   it('leaves the federation plumbing out', () => {
@@ -41,7 +38,7 @@ describe('the client-facing contract', () => {
 });
 
 function context(provider: ScriptedProvider = scriptedProvider()) {
-  const recognizer = createRecognizer({ provider, cache: createMemoryOutcomeCache() });
+  const recognizer = createRecognizer({ provider, cache: createMemoryCache<ProviderOutcome>() });
   return { provider, contextValue: createGraphQLContext(recognizer, undefined) };
 }
 
@@ -52,6 +49,15 @@ async function run(source: string, variableValues: Record<string, unknown>, cont
 const upload = (bytes: Uint8Array, name = 'ktp.jpg') => new File([bytes as Uint8Array<ArrayBuffer>], name, { type: 'image/jpeg' });
 
 describe('executing the schema with a fake recognizer', () => {
+  it('normalises each answer from its own values: two providers answering differently for the same bytes never share a result', async () => {
+    const bytes = await testJpeg(4009);
+    const a = context(scriptedProvider('a', () => identity({ name: 'FIRST READING' })));
+    const b = context(scriptedProvider('b', () => identity({ name: 'SECOND READING' })));
+    const first = await run(RECOGNIZE_MUTATION, { image: upload(bytes) }, a.contextValue);
+    const second = await run(RECOGNIZE_MUTATION, { image: upload(bytes) }, b.contextValue);
+    expect([first.data?.recognizeKtp.name, second.data?.recognizeKtp.name]).toEqual(['FIRST READING', 'SECOND READING']);
+  });
+
   it('prints an identity normalised, with the raw answer alongside', async () => {
     const { contextValue, provider } = context();
     const bytes = await testJpeg(4001);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CONTRACT_MESSAGES } from './contract.ts';
 
 /**
  * A stand-in for the paid KTP OCR API: a real HTTP server on loopback that speaks the documented
@@ -58,14 +59,6 @@ export const SAMPLE_IDENTITY = {
   province: 'SULAWESI TENGGARA',
 };
 
-const CONTRACT_MESSAGES: Record<string, string> = {
-  FAIL: 'check input image and retry',
-  INVALID_REQUEST: 'check request params',
-  IMAGE_INVALID_FORMAT: 'image format not support',
-  IMAGE_INVALID_SIZE: 'image larger than 2M',
-  INNER_ERROR: 'Service is not available right now, please try again later',
-};
-
 export async function startFakeEkycpro(options: { apiKey?: string } = {}): Promise<FakeEkycpro> {
   const apiKey = options.apiKey ?? FAKE_API_KEY;
   const hanging = new Set<ServerResponse>();
@@ -114,7 +107,7 @@ export async function startFakeEkycpro(options: { apiKey?: string } = {}): Promi
           response,
           answer.omitMessage
             ? { status: answer.status }
-            : { status: answer.status, message: answer.message ?? CONTRACT_MESSAGES[answer.status] ?? '' },
+            : { status: answer.status, message: answer.message ?? CONTRACT_MESSAGES[answer.status as keyof typeof CONTRACT_MESSAGES] ?? '' },
         );
       case 'http':
         response.writeHead(answer.status, { 'content-type': answer.contentType });

@@ -1,6 +1,7 @@
 import type { KtpProvider } from '../../src/providers/provider.ts';
-import type { ImageInfo } from '../../src/recognition/inspect-image.ts';
-import type { ProviderOutcome, RawKtpFields } from '../../src/recognition/outcome.ts';
+import type { ImageInfo } from '../../src/providers/provider.ts';
+import type { ProviderOutcome } from '../../src/outcome.ts';
+import type { RawKtpFields } from '../../src/ktp/raw-fields.ts';
 import { SAMPLE_IDENTITY } from './fake-ekycpro.ts';
 
 /** An in-process provider for recognizer and schema tests: answers what `answer` says, counts calls. */

@@ -8,7 +8,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RawKtpFields } from '../../src/recognition/outcome.ts';
+import type { RawKtpFields } from '../../src/ktp/raw-fields.ts';
 import { renderCardCanvas } from './render.ts';
 import { createRng } from './rng.ts';
 import { generateCardData } from './truth.ts';

@@ -3,7 +3,7 @@
  * a real Kemendagri province → regency → district → village chain, and a NIK made of the district
  * code, the birth date (day + 40 for women) and a serial ≥ 0001.
  */
-import type { RawKtpFields } from '../../src/recognition/outcome.ts';
+import type { RawKtpFields } from '../../src/ktp/raw-fields.ts';
 import {
   FEMALE_GIVEN,
   FEMALE_SECOND,

@@ -1,7 +1,7 @@
 import type { KtpProvider } from '../provider.ts';
-import { ocrError, type ProviderOutcome } from '../../recognition/outcome.ts';
+import { ocrError, type ProviderOutcome } from '../../outcome.ts';
 import { createCircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.ts';
-import { parseContractAnswer, unavailable } from './contract.ts';
+import { parseContractAnswer, unavailable } from './parse-answer.ts';
 import { postImage } from './post-image.ts';
 import { withRetry } from './retry.ts';
 

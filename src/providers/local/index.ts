@@ -4,8 +4,9 @@
  * Free: nothing it answers is charged.
  */
 import { availableParallelism } from 'node:os';
-import type { ImageInfo } from '../../recognition/inspect-image.ts';
-import { CONTRACT_MESSAGES, ocrError, type ProviderOutcome } from '../../recognition/outcome.ts';
+import type { ImageInfo } from '../provider.ts';
+import { CONTRACT_MESSAGES } from '../../contract.ts';
+import { ocrError, type ProviderOutcome } from '../../outcome.ts';
 import type { KtpProvider } from '../provider.ts';
 import { WorkerPool, type PoolAnswer } from './pool.ts';
 

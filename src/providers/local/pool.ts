@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { ImageFormat } from '../../recognition/inspect-image.ts';
+import type { ImageFormat } from '../provider.ts';
 import type { FromWorker, JobResult, ToWorker, WorkerConfig } from './protocol.ts';
 
 /** Why a job got no result from the engine. */

@@ -2,8 +2,8 @@
  * Messages between the provider (main thread) and an OCR worker. Plain structured-clone data;
  * image bytes travel as a transferred ArrayBuffer so a 2 MiB upload is not copied twice.
  */
-import type { FieldConfidence, RawKtpFields } from '../../recognition/outcome.ts';
-import type { ImageFormat } from '../../recognition/inspect-image.ts';
+import type { FieldConfidence, RawKtpFields } from '../../ktp/raw-fields.ts';
+import type { ImageFormat } from '../provider.ts';
 
 export interface WorkerConfig {
   /** onnxruntime intra-op threads for each of the worker's sessions. */

@@ -4,7 +4,7 @@
  * rows (geometry) → labels (fuzzy, merged or split) → layout (which row prints what) →
  * fields (vocabularies, region tables, spaces restored from the CTC gaps).
  */
-import type { FieldConfidence, RawKtpFields } from '../../recognition/outcome.ts';
+import type { FieldConfidence, RawKtpFields } from '../../ktp/raw-fields.ts';
 import type { OcrPage } from './ocr-line.ts';
 import { readFields } from './reading/fields.ts';
 import { layoutCard } from './reading/layout.ts';

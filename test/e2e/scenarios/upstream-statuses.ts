@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { contentHash } from '../../../src/recognition/content-hash.ts';
-import { CONTRACT_MESSAGES } from '../../../src/recognition/outcome.ts';
 import { SAMPLE_IDENTITY, type FakeAnswer } from '../../support/fake-ekycpro.ts';
 import { testJpeg } from '../../support/images.ts';
 import { recognizeKtp, type E2eTarget, type StartTarget } from './target.ts';
+import { CONTRACT_MESSAGES } from '../../support/contract.ts';
 
 export interface UpstreamStatusOptions {
   /**
@@ -96,6 +96,42 @@ export function upstreamStatusScenarios(start: StartTarget, { troubleCode }: Ups
       const { result, calls } = await recognize({ kind: 'status', status: 'INNER_ERROR' });
       expect(result).toMatchObject({ __typename: 'OcrError', code: 'INNER_ERROR', charged: false, retryable: true });
       expect(calls).toBe(3);
+    });
+  });
+
+  describe('the same image sent three times: whatever the paid API charged for is paid once', () => {
+    async function sendThrice(answer: FakeAnswer) {
+      target.fake.behaviour = () => answer;
+      const bytes = await testJpeg(seed++);
+      const results = [];
+      for (let i = 0; i < 3; i++) results.push(await recognizeKtp(target, bytes));
+      return { results, calls: target.fake.callsFor(contentHash(bytes)) };
+    }
+
+    it.each<[string, FakeAnswer]>([
+      ['OK', { kind: 'ok' }],
+      ['OK without a message', { kind: 'status', status: 'OK', omitMessage: true }],
+      ['OK with an empty message', { kind: 'ok', message: {} }],
+      ['OK with a message that is a string', { kind: 'status', status: 'OK', message: 'done' }],
+      ['OK without an id', { kind: 'ok', message: { ...SAMPLE_IDENTITY, id: '' } }],
+      ['FAIL', { kind: 'status', status: 'FAIL' }],
+      ['FAIL without a message', { kind: 'status', status: 'FAIL', omitMessage: true }],
+    ])('%s: one call, then answered from the cache, never charged again', async (_name, answer) => {
+      const { results, calls } = await sendThrice(answer);
+      expect(calls).toBe(1);
+      expect(results.map((r) => r.cached)).toEqual([false, true, true]);
+      expect(results[1]).toEqual({ ...results[0], cached: true });
+    });
+
+    it.each<[string, FakeAnswer, number]>([
+      ['INVALID_REQUEST', { kind: 'status', status: 'INVALID_REQUEST' }, 1],
+      ['IMAGE_INVALID_FORMAT', { kind: 'status', status: 'IMAGE_INVALID_FORMAT' }, 1],
+      ['IMAGE_INVALID_SIZE', { kind: 'status', status: 'IMAGE_INVALID_SIZE' }, 1],
+      ['INNER_ERROR (retried twice each time)', { kind: 'status', status: 'INNER_ERROR' }, 3],
+    ])('%s is free: asked again each time, never kept', async (_name, answer, callsPerSend) => {
+      const { results, calls } = await sendThrice(answer);
+      expect(calls).toBe(3 * callsPerSend);
+      expect(results.map((r) => [r.charged, r.cached])).toEqual([[false, false], [false, false], [false, false]]);
     });
   });
 

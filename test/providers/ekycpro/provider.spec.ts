@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEkycproProvider, type EkycproProviderOptions } from '../../../src/providers/ekycpro/index.ts';
 import { contentHash } from '../../../src/recognition/content-hash.ts';
-import { inspectImage, type ImageInfo } from '../../../src/recognition/inspect-image.ts';
-import { CONTRACT_MESSAGES } from '../../../src/recognition/outcome.ts';
+import { type ImageInfo } from '../../../src/providers/provider.ts';
+import { inspectImage } from '../../../src/recognition/inspect-image.ts';
 import { FAKE_API_KEY, SAMPLE_IDENTITY, startFakeEkycpro, type FakeAnswer, type FakeEkycpro } from '../../support/fake-ekycpro.ts';
 import { testJpeg } from '../../support/images.ts';
+import { CONTRACT_MESSAGES } from '../../support/contract.ts';
 
 let fake: FakeEkycpro;
 beforeAll(async () => {
@@ -82,9 +83,9 @@ describe('ekycpro provider: every upstream answer', () => {
     expect(calls).toBe(2);
   });
 
-  it('OK without a message → UPSTREAM_UNAVAILABLE, charged, not retried', async () => {
+  it('OK without a message → FAIL, charged, not retried and not retryable', async () => {
     const { outcome, calls } = await recognizeOnce({ kind: 'status', status: 'OK', omitMessage: true });
-    expect(outcome).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', charged: true, retryable: true });
+    expect(outcome).toMatchObject({ code: 'FAIL', charged: true, retryable: false });
     expect(calls).toBe(1);
   });
 

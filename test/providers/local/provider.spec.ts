@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectImage, isErrorOutcome } from '../../../src/recognition/inspect-image.ts';
-import type { ProviderOutcome } from '../../../src/recognition/outcome.ts';
+import type { ProviderOutcome } from '../../../src/outcome.ts';
 import { createLocalProvider, type LocalProvider } from '../../../src/providers/local/index.ts';
 
 const cards = new URL('../../fixtures/cards/', import.meta.url);

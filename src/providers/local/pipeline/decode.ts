@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { ImageFormat } from '../../../recognition/inspect-image.ts';
+import type { ImageFormat } from '../../provider.ts';
 import { BmpError, decodeBmp } from './bmp.ts';
 import { resize, type Raster } from './raster.ts';
 

@@ -1,4 +1,4 @@
-import type { FieldConfidence, RawKtpFields } from '../../../recognition/outcome.ts';
+import type { FieldConfidence, RawKtpFields } from '../../../ktp/raw-fields.ts';
 import { editDistance, squash } from '../../../ktp/fuzzy.ts';
 import { parseCardDate } from '../../../ktp/dates.ts';
 import type { PrintedCard } from '../../../ktp/nik.ts';

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { OcrPage } from '../../../../src/providers/local/ocr-line.ts';
 import { readCard } from '../../../../src/providers/local/read-card.ts';
-import type { RawKtpFields } from '../../../../src/recognition/outcome.ts';
+import type { RawKtpFields } from '../../../../src/ktp/raw-fields.ts';
 
 const PAGES = new URL('../../../fixtures/ocr-pages/', import.meta.url);
 const CARDS = new URL('../../../fixtures/cards/', import.meta.url);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseContractAnswer } from '../../../src/providers/ekycpro/contract.ts';
-import { CONTRACT_FIELD_KEYS, CONTRACT_MESSAGES } from '../../../src/recognition/outcome.ts';
+import { parseContractAnswer } from '../../../src/providers/ekycpro/parse-answer.ts';
 import { SAMPLE_IDENTITY } from '../../support/fake-ekycpro.ts';
+import { CONTRACT_MESSAGES, CONTRACT_OK_KEYS } from '../../support/contract.ts';
 
 const json = (value: unknown) => JSON.stringify(value);
 
@@ -11,7 +11,7 @@ describe('parseContractAnswer: the documented answers', () => {
     expect(outcome).toEqual({ kind: 'identity', fields: SAMPLE_IDENTITY, charged: true });
     if (outcome.kind !== 'identity') throw new Error('expected an identity');
     expect(outcome.fields.nationnality).toBe('WNI');
-    expect(Object.keys(outcome.fields)).toEqual([...CONTRACT_FIELD_KEYS]);
+    expect(Object.keys(outcome.fields)).toEqual([...CONTRACT_OK_KEYS]);
   });
 
   it.each([
@@ -33,7 +33,7 @@ describe('parseContractAnswer: the documented answers', () => {
 
 describe('parseContractAnswer: quirks and broken answers', () => {
   const unavailable = { kind: 'error', code: 'UPSTREAM_UNAVAILABLE', charged: false, retryable: true };
-  const chargedUnavailable = { kind: 'error', code: 'UPSTREAM_UNAVAILABLE', charged: true, retryable: true };
+  const chargedFail = { kind: 'error', code: 'FAIL', charged: true, retryable: false };
 
   it.each<[string, number, string, Record<string, unknown>]>([
     // A status without its message gets the documented one.
@@ -45,11 +45,11 @@ describe('parseContractAnswer: quirks and broken answers', () => {
     ['INNER_ERROR without message', 200, json({ status: 'INNER_ERROR' }), { code: 'INNER_ERROR', message: CONTRACT_MESSAGES.INNER_ERROR, charged: false, retryable: true }],
     ['IMAGE_INVALID_SIZE without message', 200, json({ status: 'IMAGE_INVALID_SIZE' }), { code: 'IMAGE_INVALID_SIZE', message: CONTRACT_MESSAGES.IMAGE_INVALID_SIZE }],
     // An OK is charged whatever it carries: an unusable one says so.
-    ['OK without message', 200, json({ status: 'OK' }), chargedUnavailable],
-    ['OK with a string message', 200, json({ status: 'OK', message: 'done' }), chargedUnavailable],
-    ['OK with an array message', 200, json({ status: 'OK', message: [SAMPLE_IDENTITY] }), chargedUnavailable],
-    ['OK without id', 200, json({ status: 'OK', message: { ...SAMPLE_IDENTITY, id: undefined } }), chargedUnavailable],
-    ['OK with a blank id', 200, json({ status: 'OK', message: { ...SAMPLE_IDENTITY, id: '  ' } }), chargedUnavailable],
+    ['OK without message', 200, json({ status: 'OK' }), chargedFail],
+    ['OK with a string message', 200, json({ status: 'OK', message: 'done' }), chargedFail],
+    ['OK with an array message', 200, json({ status: 'OK', message: [SAMPLE_IDENTITY] }), chargedFail],
+    ['OK without id', 200, json({ status: 'OK', message: { ...SAMPLE_IDENTITY, id: undefined } }), chargedFail],
+    ['OK with a blank id', 200, json({ status: 'OK', message: { ...SAMPLE_IDENTITY, id: '  ' } }), chargedFail],
     // Anything outside the contract is not trusted.
     ['an unknown status', 200, json({ status: 'PENDING', message: 'wait' }), unavailable],
     ['a lower-case status', 200, json({ status: 'ok', message: SAMPLE_IDENTITY }), unavailable],

@@ -1,12 +1,6 @@
-import {
-  CONTRACT_FIELD_KEYS,
-  CONTRACT_MESSAGES,
-  OCR_ERROR_CODES,
-  ocrError,
-  type OcrErrorCode,
-  type ProviderOutcome,
-  type RawKtpFields,
-} from '../../recognition/outcome.ts';
+import { CONTRACT_FIELD_KEYS, CONTRACT_MESSAGES, isContractErrorStatus } from '../../contract.ts';
+import type { RawKtpFields } from '../../ktp/raw-fields.ts';
+import { ocrError, type ProviderOutcome } from '../../outcome.ts';
 
 /**
  * Turns whatever the paid API answered into an outcome. The contract promises HTTP 200 with a
@@ -30,7 +24,7 @@ export function parseContractAnswer(httpStatus: number, bodyText: string): Provi
   }
   const status = body.status;
   if (status === 'OK') return parseIdentity(body.message);
-  if (!isKnownStatus(status)) {
+  if (!isContractErrorStatus(status)) {
     return unavailable('the OCR upstream answered a status outside its contract');
   }
   const message = typeof body.message === 'string' && body.message.trim() ? body.message : CONTRACT_MESSAGES[status];
@@ -38,12 +32,10 @@ export function parseContractAnswer(httpStatus: number, bodyText: string): Provi
 }
 
 function parseIdentity(message: unknown): ProviderOutcome {
-  // An OK is charged even when its message is unusable: say so, and let the caller retry.
+  // An OK is charged even when its message is unusable. It is answered as the charged "no
+  // identity" status, FAIL, and kept like one: sending the same bytes again must not pay again.
   if (!isRecord(message) || !asText(message.id).trim()) {
-    return ocrError('UPSTREAM_UNAVAILABLE', 'the OCR upstream answered OK (charged) without an identity', {
-      charged: true,
-      retryable: true,
-    });
+    return ocrError('FAIL', 'the OCR upstream answered OK (charged) without an identity', { charged: true, retryable: false });
   }
   const fields = {} as RawKtpFields;
   for (const key of CONTRACT_FIELD_KEYS) fields[key] = asText(message[key]);
@@ -58,10 +50,6 @@ function asText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
   return '';
-}
-
-function isKnownStatus(status: string): status is Exclude<OcrErrorCode, 'UPSTREAM_UNAVAILABLE'> {
-  return status !== 'UPSTREAM_UNAVAILABLE' && (OCR_ERROR_CODES as readonly string[]).includes(status);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,0 +1,33 @@
+/**
+ * A card's fields as a provider read them, before normalisation: strings, empty where unknown.
+ *
+ * The keys are the paid REST contract's (`id`, `pob`, `dob` as DD-MM-YYYY, `work`, `nationnality`),
+ * because that contract is the one printing every provider must be able to give: the REST endpoint
+ * prints these values as they are, the schema normalises them. The optional keys are printed on
+ * the card but absent from the paid API; the local engine reads them.
+ */
+export interface RawKtpFields {
+  id: string;
+  name: string;
+  pob: string;
+  dob: string;
+  gender: string;
+  address: string;
+  rt: string;
+  rw: string;
+  village: string;
+  district: string;
+  city: string;
+  province: string;
+  religion: string;
+  marital_status: string;
+  work: string;
+  nationnality: string;
+  blood_type?: string;
+  valid_until?: string;
+  issue_city?: string;
+  issue_date?: string;
+}
+
+/** A provider's confidence in each field it read, 0..1. Providers that do not know say nothing. */
+export type FieldConfidence = Partial<Record<keyof RawKtpFields, number>>;
