@@ -3,7 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { GatewayConfig } from '../config.ts';
 import type { KeyValueCache } from '../recognition/key-value-cache.ts';
 import { useHardening } from './use-hardening.ts';
-import { usePersistedQueries } from './use-persisted-queries.ts';
+import { usePersistedQueries, usePersistedQueriesNotSupported } from './use-persisted-queries.ts';
 
 export interface EcosystemPluginsOptions {
   config: GatewayConfig['ecosystem'];
@@ -18,7 +18,7 @@ export interface EcosystemPluginsOptions {
  */
 export function ecosystemPlugins({ config, persistedQueries }: EcosystemPluginsOptions): Plugin[] {
   return [
-    ...(config.persistedQueries ? [usePersistedQueries({ store: persistedQueries })] : []),
+    config.persistedQueries ? usePersistedQueries({ store: persistedQueries }) : usePersistedQueriesNotSupported(),
     useDeferStream() as Plugin,
     useHardening({ introspection: config.introspection, fieldSuggestions: config.fieldSuggestions }),
   ];

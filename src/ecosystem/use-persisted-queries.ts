@@ -1,5 +1,5 @@
 import { useAPQ } from '@graphql-yoga/plugin-apq';
-import type { Plugin } from 'graphql-yoga';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { KeyValueCache } from '../recognition/key-value-cache.ts';
 import { createMemoryCache } from '../recognition/memory-cache.ts';
 
@@ -38,4 +38,22 @@ export function usePersistedQueries(options: PersistedQueriesOptions = {}): Plug
       set: (hash, query) => store.set(KEY_PREFIX + hash, query, { ttl }),
     },
   });
+}
+
+/**
+ * With persisted queries switched off, a hash-only request is answered `PersistedQueryNotSupported`
+ * (the code Apollo's link knows), so the client stops hashing and sends its queries in full,
+ * instead of failing every operation with "Must provide query string.".
+ */
+export function usePersistedQueriesNotSupported(): Plugin {
+  return {
+    onParams({ params }) {
+      const extension = params.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined;
+      if (params.query == null && typeof extension?.sha256Hash === 'string') {
+        throw createGraphQLError('PersistedQueryNotSupported', {
+          extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED', http: { status: 400 } },
+        });
+      }
+    },
+  };
 }
