@@ -3,7 +3,7 @@ import type { RawKtpFields } from '../ktp/raw-fields.ts';
 import { builder } from './builder.ts';
 import { GenderEnum, MaritalStatusEnum, NationalityEnum, ReligionEnum } from './enums.ts';
 
-export type KtpIdentityModel = KtpIdentityData & { cached: boolean; contentHash: string | null };
+export type KtpIdentityModel = KtpIdentityData & { cached: boolean; charged: boolean; contentHash: string | null };
 
 const KtpAddress = builder.objectRef<KtpAddressData>('KtpAddress').implement({
   description: 'The address block of the card. Fields the provider left empty are null.',
@@ -97,6 +97,10 @@ export const KtpIdentity = builder.objectRef<KtpIdentityModel>('KtpIdentity').im
     confidence: t.expose('confidence', { type: [KtpFieldConfidence], description: 'Per-field confidence, when the provider reports it.' }),
     raw: t.expose('raw', { type: KtpRawFieldsRef }),
     cached: t.exposeBoolean('cached', { description: 'True when this answer cost nothing: served from the cache or shared with an identical request in flight.' }),
+    charged: t.exposeBoolean('charged', {
+      description:
+        'True when the paid API charged for this answer (its OK), as on `OcrError`. This request caused the charge when `charged` and not `cached`. Always false for the offline engine.',
+    }),
     // Nullable like OcrError.contentHash: a client can then select it on both union members at once.
     contentHash: t.exposeString('contentHash', { nullable: true, description: 'SHA-256 (hex) of the image bytes.' }),
   }),

@@ -67,6 +67,7 @@ export function toGraphQL(outcome: Outcome, now: Date): KtpIdentityModel | OcrEr
   return {
     ...normaliseOnce(outcome.contentHash, outcome.fields, outcome.confidence, now),
     cached: outcome.cached,
+    charged: outcome.charged,
     contentHash: outcome.contentHash,
   };
 }
