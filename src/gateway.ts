@@ -2,8 +2,7 @@ import { createServerAdapter, type ServerAdapter } from '@whatwg-node/server';
 import { createFetch } from '@whatwg-node/fetch';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import type { GraphQLSchema } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type YogaInitialContext, type YogaServerInstance, type YogaServerOptions } from 'graphql-yoga';
 import type { GatewayConfig } from './config.ts';
 import { graphiqlOptions } from './ecosystem/graphiql.ts';
 import { ecosystemPlugins } from './ecosystem/plugins.ts';
@@ -62,46 +61,45 @@ export function createGateway({ config, provider, cache, persistedQueries, refer
     cache: cache ?? createMemoryCache<ProviderOutcome>({ maxBytes: config.cache.maxBytes }),
     ttlSeconds: config.cache.ttlSeconds,
   });
-  // One store for every endpoint, created here so that the two endpoints share it.
+  // One store for both GraphQL endpoints.
   const persistedQueryStore = persistedQueries ?? createPersistedQueryStore();
 
-  const createEndpoint = (endpoint: { path: string; schema: GraphQLSchema; graphiql: boolean; references?: RecognitionReferences }) =>
-    createYoga<Record<string, never>, GraphQLContext>({
-      schema: endpoint.schema,
-      graphqlEndpoint: endpoint.path,
-      context: ({ request }) =>
-        createGraphQLContext(
-          recognizer,
-          request.signal,
-          endpoint.references && { access: endpoint.references, caller: callerOf?.(request) ?? 'gateway' },
-        ),
-      graphiql: endpoint.graphiql ? (request) => graphiqlOptions(request, endpoint.path) : false,
-      // Bundled assets: GraphiQL loads with no request to any other host.
-      renderGraphiQL,
-      landingPage: false,
-      // One file per request: the multipart parser refuses a second one instead of buffering it.
-      fetchAPI: createFetch({ formDataLimits: { files: 1, fileSize: config.maxRequestBytes } }),
-      plugins: [
-        // Apollo Client's upload link users are told to send `Apollo-Require-Preflight`; accept both.
-        useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
-        useMaxFieldOccurrences({ fieldName: 'recognizeKtp', max: config.maxRecognitionsPerOperation }),
-        // The GraphQL ecosystem: persisted queries, @defer/@stream, production hardening.
-        ...ecosystemPlugins({ config: config.ecosystem, persistedQueries: persistedQueryStore }),
-      ],
-      // No request logging: variables and errors may carry personal data.
-      logging: 'warn',
-    });
+  const graphqlOptions = {
+    schema: clientSchema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    context: ({ request }: YogaInitialContext) => createGraphQLContext(recognizer, request.signal),
+    graphiql: config.graphiql ? (request: Request) => graphiqlOptions(request, GRAPHQL_PATH) : false,
+    // Bundled assets: GraphiQL loads with no request to any other host.
+    renderGraphiQL,
+    landingPage: false,
+    // One file per request: the multipart parser refuses a second one instead of buffering it.
+    fetchAPI: createFetch({ formDataLimits: { files: 1, fileSize: config.maxRequestBytes } }),
+    plugins: [
+      // Apollo Client's upload link users are told to send `Apollo-Require-Preflight`; accept both.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
+      useMaxFieldOccurrences({ fieldName: 'recognizeKtp', max: config.maxRecognitionsPerOperation }),
+      // The GraphQL ecosystem: persisted queries, @defer/@stream, production hardening.
+      ...ecosystemPlugins({ config: config.ecosystem, persistedQueries: persistedQueryStore }),
+    ],
+    // No request logging: variables and errors may carry personal data.
+    logging: 'warn',
+  } satisfies YogaServerOptions<Record<string, never>, GraphQLContext>;
+  const yoga = createYoga<Record<string, never>, GraphQLContext>(graphqlOptions);
 
-  const yoga = createEndpoint({ path: GRAPHQL_PATH, schema: clientSchema, graphiql: config.graphiql });
+  // The federation subgraph, for a gateway: the same server and plugins, the schema with
+  // `_service` and `_entities`, and the record of who may read a recognition back by its hash.
   const subgraphPath = config.ecosystem.subgraphPath;
+  const entityReferences = references ?? createAnsweredReferences({ ttlSeconds: config.cache.ttlSeconds });
   const subgraphYoga =
     subgraphPath === undefined
       ? undefined
-      : createEndpoint({
-          path: subgraphPath,
+      : createYoga<Record<string, never>, GraphQLContext>({
+          ...graphqlOptions,
           schema: subgraphSchema,
+          graphqlEndpoint: subgraphPath,
           graphiql: false,
-          references: references ?? createAnsweredReferences({ ttlSeconds: config.cache.ttlSeconds }),
+          context: ({ request }) =>
+            createGraphQLContext(recognizer, request.signal, { access: entityReferences, caller: callerOf?.(request) ?? 'gateway' }),
         });
 
   const contractEndpoint = createContractEndpoint({
