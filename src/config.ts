@@ -46,6 +46,24 @@ export interface GatewayConfig {
    * `X-API-Key`. Empty (the default): the header is ignored.
    */
   restApiKeys: string[];
+  /**
+   * The GraphQL ecosystem's switches (README: "Behind a gateway", "Production hardening").
+   * The hardening ones default to off under `NODE_ENV=production` and on otherwise.
+   */
+  ecosystem: {
+    /** `INTROSPECTION`: answer `__schema`/`__type` queries; on unless `NODE_ENV=production`. */
+    introspection: boolean;
+    /** `FIELD_SUGGESTIONS`: "Did you mean …?" in validation errors; on unless `NODE_ENV=production`. */
+    fieldSuggestions: boolean;
+    /**
+     * `SUBGRAPH_PATH`: the path where the Apollo Federation subgraph (`_service`, `_entities`) is
+     * served for a gateway; `/subgraph` unless `NODE_ENV=production`, where it is off until set.
+     * `off` turns it off. Never `/graphql`: federation fields stay out of the client schema.
+     */
+    subgraphPath: string | undefined;
+    /** `PERSISTED_QUERIES`: automatic persisted queries (Apollo's APQ protocol); default on. */
+    persistedQueries: boolean;
+  };
 }
 
 export const DEFAULT_EKYCPRO_URL = 'https://api.ekycpro.com/v1/id_ocr/general';
@@ -88,7 +106,24 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       .split(',')
       .map((key) => key.trim())
       .filter(Boolean),
+    ecosystem: {
+      introspection: boolean(env, 'INTROSPECTION', env.NODE_ENV !== 'production'),
+      fieldSuggestions: boolean(env, 'FIELD_SUGGESTIONS', env.NODE_ENV !== 'production'),
+      subgraphPath: subgraphPath(env, env.NODE_ENV === 'production' ? undefined : '/subgraph'),
+      persistedQueries: boolean(env, 'PERSISTED_QUERIES', true),
+    },
   };
+}
+
+function subgraphPath(env: Env, fallback: string | undefined): string | undefined {
+  const text = env.SUBGRAPH_PATH?.trim();
+  if (!text) return fallback;
+  if (['off', 'false', '0', 'no'].includes(text.toLowerCase())) return undefined;
+  const reserved = ['/graphql', '/healthz', '/readyz', '/v1/id_ocr/general'];
+  if (!/^\/[A-Za-z0-9._~/-]*$/.test(text) || reserved.includes(text.replace(/\/+$/, ''))) {
+    throw new ConfigError(`SUBGRAPH_PATH must be a path such as /subgraph (not one of ${reserved.join(', ')}), or off`);
+  }
+  return text;
 }
 
 function optionalInteger(env: Env, name: string, bounds: { min?: number; max?: number }): number | undefined {

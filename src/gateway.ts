@@ -1,8 +1,12 @@
 import { createServerAdapter, type ServerAdapter } from '@whatwg-node/server';
 import { createFetch } from '@whatwg-node/fetch';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga, type YogaInitialContext, type YogaServerInstance, type YogaServerOptions } from 'graphql-yoga';
 import type { GatewayConfig } from './config.ts';
+import { graphiqlOptions } from './ecosystem/graphiql.ts';
+import { ecosystemPlugins } from './ecosystem/plugins.ts';
+import { createPersistedQueryStore } from './ecosystem/use-persisted-queries.ts';
 import { readLimitedBody, TOO_LARGE } from './http/limit-body.ts';
 import { useMaxFieldOccurrences } from './http/use-max-field-occurrences.ts';
 import type { KtpProvider } from './providers/provider.ts';
@@ -13,22 +17,34 @@ import { createRecognizer, type Recognizer } from './recognition/recognizer.ts';
 import { CONTRACT_PATH } from './contract.ts';
 import { createContractEndpoint } from './rest/contract-endpoint.ts';
 import { createGraphQLContext, type GraphQLContext } from './schema/context.ts';
-import { subgraphSchema } from './schema/index.ts';
+import { clientSchema, subgraphSchema } from './schema/index.ts';
+import { createAnsweredReferences, type RecognitionReferences } from './schema/recognition-references.ts';
 
 export interface GatewayOptions {
-  config: Pick<GatewayConfig, 'cache' | 'maxRequestBytes' | 'maxRecognitionsPerOperation' | 'graphiql' | 'restApiKeys'> & {
+  config: Pick<GatewayConfig, 'cache' | 'maxRequestBytes' | 'maxRecognitionsPerOperation' | 'graphiql' | 'restApiKeys' | 'ecosystem'> & {
     /** The key the gateway itself sends upstream: never accepted from a client, even if listed in `restApiKeys`. */
     ekycpro?: Pick<GatewayConfig['ekycpro'], 'apiKey'>;
   };
   provider: KtpProvider;
   /** Defaults to the process-wide LRU from `config.cache`. */
   cache?: KeyValueCache<ProviderOutcome>;
+  /** Automatic persisted queries' store. Default: in process (see `usePersistedQueries`). */
+  persistedQueries?: KeyValueCache<string>;
+  /** Who may read a recognition back by content hash on the subgraph path. Default: only what it was answered. */
+  references?: RecognitionReferences;
+  /**
+   * Names the caller of a subgraph-path request for `references`. Default: one name for every
+   * caller, the gateway in front; client identity, once it exists, names each client here.
+   */
+  callerOf?: (request: Request) => string;
 }
 
 export interface Gateway {
   /** Fetch-API handler for every route; also a Node `(req, res)` listener. */
   handler: ServerAdapter<Record<string, never>, { handle(request: Request): Promise<Response> }>;
   yoga: YogaServerInstance<Record<string, never>, GraphQLContext>;
+  /** The federation subgraph on `config.ecosystem.subgraphPath`, when it is served. */
+  subgraphYoga: YogaServerInstance<Record<string, never>, GraphQLContext> | undefined;
   recognizer: Recognizer;
   close(): Promise<void>;
 }
@@ -39,18 +55,22 @@ export const GRAPHQL_PATH = '/graphql';
  * Builds the whole gateway from injected parts: the provider (a paid API URL, a fake one in tests,
  * or the local engine) and the cache. `server.ts` adds only the socket and the signals.
  */
-export function createGateway({ config, provider, cache }: GatewayOptions): Gateway {
+export function createGateway({ config, provider, cache, persistedQueries, references, callerOf }: GatewayOptions): Gateway {
   const recognizer = createRecognizer({
     provider,
     cache: cache ?? createMemoryCache<ProviderOutcome>({ maxBytes: config.cache.maxBytes }),
     ttlSeconds: config.cache.ttlSeconds,
   });
+  // One store for both GraphQL endpoints.
+  const persistedQueryStore = persistedQueries ?? createPersistedQueryStore();
 
-  const yoga = createYoga<Record<string, never>, GraphQLContext>({
-    schema: subgraphSchema,
+  const graphqlOptions = {
+    schema: clientSchema,
     graphqlEndpoint: GRAPHQL_PATH,
-    context: ({ request }) => createGraphQLContext(recognizer, request.signal),
-    graphiql: config.graphiql ? { title: 'ktp-gateway', defaultQuery: GRAPHIQL_DEFAULT_QUERY } : false,
+    context: ({ request }: YogaInitialContext) => createGraphQLContext(recognizer, request.signal),
+    graphiql: config.graphiql ? (request: Request) => graphiqlOptions(request, GRAPHQL_PATH) : false,
+    // Bundled assets: GraphiQL loads with no request to any other host.
+    renderGraphiQL,
     landingPage: false,
     // One file per request: the multipart parser refuses a second one instead of buffering it.
     fetchAPI: createFetch({ formDataLimits: { files: 1, fileSize: config.maxRequestBytes } }),
@@ -58,10 +78,29 @@ export function createGateway({ config, provider, cache }: GatewayOptions): Gate
       // Apollo Client's upload link users are told to send `Apollo-Require-Preflight`; accept both.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
       useMaxFieldOccurrences({ fieldName: 'recognizeKtp', max: config.maxRecognitionsPerOperation }),
+      // The GraphQL ecosystem: persisted queries, @defer/@stream, production hardening.
+      ...ecosystemPlugins({ config: config.ecosystem, persistedQueries: persistedQueryStore }),
     ],
     // No request logging: variables and errors may carry personal data.
     logging: 'warn',
-  });
+  } satisfies YogaServerOptions<Record<string, never>, GraphQLContext>;
+  const yoga = createYoga<Record<string, never>, GraphQLContext>(graphqlOptions);
+
+  // The federation subgraph, for a gateway: the same server and plugins, the schema with
+  // `_service` and `_entities`, and the record of who may read a recognition back by its hash.
+  const subgraphPath = config.ecosystem.subgraphPath;
+  const entityReferences = references ?? createAnsweredReferences({ ttlSeconds: config.cache.ttlSeconds });
+  const subgraphYoga =
+    subgraphPath === undefined
+      ? undefined
+      : createYoga<Record<string, never>, GraphQLContext>({
+          ...graphqlOptions,
+          schema: subgraphSchema,
+          graphqlEndpoint: subgraphPath,
+          graphiql: false,
+          context: ({ request }) =>
+            createGraphQLContext(recognizer, request.signal, { access: entityReferences, caller: callerOf?.(request) ?? 'gateway' }),
+        });
 
   const contractEndpoint = createContractEndpoint({
     recognizer,
@@ -78,7 +117,8 @@ export function createGateway({ config, provider, cache }: GatewayOptions): Gate
       return Response.json({ ready, provider: provider.name }, { status: ready ? 200 : 503 });
     }
     if (pathname === CONTRACT_PATH) return contractEndpoint(request);
-    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return yoga.fetch(request);
+    const target = subgraphYoga && pathname === subgraphPath ? subgraphYoga : yoga;
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return target.fetch(request);
 
     const body = await readLimitedBody(request, config.maxRequestBytes);
     if (body === TOO_LARGE) {
@@ -88,32 +128,16 @@ export function createGateway({ config, provider, cache }: GatewayOptions): Gate
         { status: 413, headers: { connection: 'close' } },
       );
     }
-    return yoga.fetch(new URL(request.url), { method: request.method, headers: request.headers, body, signal: request.signal });
+    return target.fetch(new URL(request.url), { method: request.method, headers: request.headers, body, signal: request.signal });
   };
 
   return {
     handler: createServerAdapter<Record<string, never>, { handle(request: Request): Promise<Response> }>({ handle }),
     yoga,
+    subgraphYoga,
     recognizer,
     close: async () => {
       await provider.close?.();
     },
   };
 }
-
-const GRAPHIQL_DEFAULT_QUERY = `# GraphiQL cannot attach files, so recognizeKtp is tried from a terminal:
-#
-#   curl http://localhost:4000/graphql \\
-#     -H 'x-graphql-yoga-csrf: 1' \\
-#     -F operations='{"query":"mutation ($image: Upload!) { recognizeKtp(image: $image) { __typename ... on KtpIdentity { nik name birthDate } ... on OcrError { code message } } }","variables":{"image":null}}' \\
-#     -F map='{"0":["variables.image"]}' \\
-#     -F 0=@ktp.jpg
-#
-# Here you can explore the schema and check the recognizer:
-query {
-  ktpRecognizerStatus {
-    provider
-    ready
-  }
-}
-`;

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       maxRecognitionsPerOperation: 4,
       graphiql: true,
       restApiKeys: [],
+      ecosystem: { introspection: true, fieldSuggestions: true, subgraphPath: '/subgraph', persistedQueries: true },
     });
   });
 
@@ -67,7 +68,26 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production', GRAPHIQL: 'yes' }).graphiql).toBe(true);
   });
 
+  it('turns introspection, field suggestions and the subgraph path off in production unless asked for', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).ecosystem).toEqual({
+      introspection: false,
+      fieldSuggestions: false,
+      subgraphPath: undefined,
+      persistedQueries: true,
+    });
+    expect(
+      loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true', FIELD_SUGGESTIONS: '1', SUBGRAPH_PATH: '/internal/ktp', PERSISTED_QUERIES: 'no' }).ecosystem,
+    ).toEqual({ introspection: true, fieldSuggestions: true, subgraphPath: '/internal/ktp', persistedQueries: false });
+    expect(loadConfig({ SUBGRAPH_PATH: 'off' }).ecosystem.subgraphPath).toBeUndefined();
+  });
+
   it.each([
+    ['SUBGRAPH_PATH', '/graphql'],
+    ['SUBGRAPH_PATH', 'subgraph'],
+    ['SUBGRAPH_PATH', '/v1/id_ocr/general'],
+    ['INTROSPECTION', 'sometimes'],
+    ['FIELD_SUGGESTIONS', '2'],
+    ['PERSISTED_QUERIES', 'redis'],
     ['KTP_PROVIDER', 'tesseract'],
     ['PORT', 'eighty'],
     ['PORT', '65536'],

@@ -15,7 +15,7 @@ export interface MemoryCacheOptions<V> {
  * hundred bytes while a mistaken caller could otherwise pin unbounded memory. Every entry has a
  * TTL because the answers are personal data: keep them no longer than a retrying client needs them.
  */
-export function createMemoryCache<V extends object>(options: MemoryCacheOptions<V> = {}): KeyValueCache<V> {
+export function createMemoryCache<V extends {}>(options: MemoryCacheOptions<V> = {}): KeyValueCache<V> {
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
   if (maxBytes === 0) {
     return { get: async () => undefined, set: async () => {}, delete: async () => false };

@@ -13,6 +13,8 @@ import type { KeyValueCache } from './key-value-cache.ts';
  */
 export interface Recognizer {
   recognize(bytes: Uint8Array, options?: { signal?: AbortSignal; contentHash?: string }): Promise<Outcome>;
+  /** The kept outcome for an image by its hash, if any: never calls the provider, never costs. */
+  peek(contentHash: string): Promise<Outcome | undefined>;
   readonly provider: KtpProvider;
 }
 
@@ -38,14 +40,19 @@ export function isWorthKeeping(outcome: ProviderOutcome): boolean {
 export function createRecognizer({ provider, cache, ttlSeconds, maxImageBytes = MAX_IMAGE_BYTES }: RecognizerOptions): Recognizer {
   const inFlight = createCoalescer<ProviderOutcome>();
   const setOptions = ttlSeconds === undefined ? undefined : { ttl: ttlSeconds };
+  const keyOf = (hash: string | null) => `${provider.name}:${hash}`;
 
   return {
     provider,
+    async peek(hash) {
+      const kept = await cache.get(keyOf(hash));
+      return kept && { ...kept, cached: true, contentHash: hash };
+    },
     async recognize(bytes, { signal, contentHash: knownHash } = {}) {
       const hash = bytes.byteLength > 0 ? (knownHash ?? contentHash(bytes)) : null;
       const inspected = inspectImage(bytes, maxImageBytes);
       if (isErrorOutcome(inspected)) return { ...inspected, cached: false, contentHash: hash };
-      const key = `${provider.name}:${hash}`;
+      const key = keyOf(hash);
 
       const kept = await cache.get(key);
       if (kept) return { ...kept, cached: true, contentHash: hash };

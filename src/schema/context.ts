@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Outcome } from '../outcome.ts';
 import type { Recognizer } from '../recognition/recognizer.ts';
+import type { RecognitionReferences } from './recognition-references.ts';
 
 export interface Upload {
   bytes: Uint8Array;
@@ -17,12 +18,22 @@ export interface GraphQLContext {
   recognitions: DataLoader<Upload, Outcome, string>;
   /** Pinned per operation so every field of one answer agrees on "today" (NIK century choice). */
   now: Date;
+  /**
+   * Set only where federation's `_entities` is served (the subgraph path): who is asking, and
+   * what it may read back by content hash. Undefined elsewhere: nothing is recorded or resolved.
+   */
+  references?: { access: RecognitionReferences; caller: string };
 }
 
-export function createGraphQLContext(recognizer: Recognizer, signal: AbortSignal | undefined): GraphQLContext {
+export function createGraphQLContext(
+  recognizer: Recognizer,
+  signal: AbortSignal | undefined,
+  references?: GraphQLContext['references'],
+): GraphQLContext {
   return {
     recognizer,
     now: new Date(),
+    ...(references ? { references } : {}),
     recognitions: new DataLoader<Upload, Outcome, string>(
       (uploads) =>
         Promise.all(uploads.map((upload) => recognizer.recognize(upload.bytes, { contentHash: upload.contentHash, signal }))),

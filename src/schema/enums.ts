@@ -2,13 +2,14 @@ import { builder } from './builder.ts';
 import { OCR_ERROR_CODES } from '../outcome.ts';
 
 // Enums only for closed sets; each card value outside them stays readable in `KtpIdentity.raw`.
+// Prefixed with `Ktp` so that they compose beside other subgraphs' `Gender` or `Religion` (0.2.0).
 
-export const GenderEnum = builder.enumType('Gender', {
+export const GenderEnum = builder.enumType('KtpGender', {
   description: '`Jenis Kelamin`: `LAKI-LAKI` → MALE, `PEREMPUAN` → FEMALE.',
   values: ['MALE', 'FEMALE'] as const,
 });
 
-export const ReligionEnum = builder.enumType('Religion', {
+export const ReligionEnum = builder.enumType('KtpReligion', {
   description: '`Agama`, with spelling variants folded (KATHOLIK → KATOLIK, BUDHA → BUDDHA, KHONGHUCU → KONGHUCU).',
   values: {
     ISLAM: {},
@@ -21,12 +22,12 @@ export const ReligionEnum = builder.enumType('Religion', {
   } as const,
 });
 
-export const MaritalStatusEnum = builder.enumType('MaritalStatus', {
+export const MaritalStatusEnum = builder.enumType('KtpMaritalStatus', {
   description: '`Status Perkawinan`.',
   values: ['BELUM_KAWIN', 'KAWIN', 'CERAI_HIDUP', 'CERAI_MATI'] as const,
 });
 
-export const NationalityEnum = builder.enumType('Nationality', {
+export const NationalityEnum = builder.enumType('KtpNationality', {
   description: '`Kewarganegaraan`: WNI (Indonesian citizen) or WNA (foreign national).',
   values: ['WNI', 'WNA'] as const,
 });

@@ -3,7 +3,7 @@ import type { RawKtpFields } from '../ktp/raw-fields.ts';
 import { builder } from './builder.ts';
 import { GenderEnum, MaritalStatusEnum, NationalityEnum, ReligionEnum } from './enums.ts';
 
-export type KtpIdentityModel = KtpIdentityData & { cached: boolean; contentHash: string | null };
+export type KtpIdentityModel = KtpIdentityData & { cached: boolean; charged: boolean; contentHash: string | null };
 
 const KtpAddress = builder.objectRef<KtpAddressData>('KtpAddress').implement({
   description: 'The address block of the card. Fields the provider left empty are null.',
@@ -18,7 +18,7 @@ const KtpAddress = builder.objectRef<KtpAddressData>('KtpAddress').implement({
   }),
 });
 
-const NikCheck = builder.objectRef<NikCheckData>('NikCheck').implement({
+const KtpNikCheck = builder.objectRef<NikCheckData>('KtpNikCheck').implement({
   description:
     'What the NIK itself encodes (Kemendagri region codes, birth date with the +40 rule for women, serial) and whether it agrees with the rest of the card. The NIK is never corrected: disagreements are warnings.',
   fields: (t) => ({
@@ -39,7 +39,7 @@ const NikCheck = builder.objectRef<NikCheckData>('NikCheck').implement({
   }),
 });
 
-const FieldConfidence = builder.objectRef<FieldConfidenceData>('FieldConfidence').implement({
+const KtpFieldConfidence = builder.objectRef<FieldConfidenceData>('KtpFieldConfidence').implement({
   description: 'How sure the provider is of one field, 0..1. The paid API reports none.',
   fields: (t) => ({
     field: t.exposeString('field', { description: 'The field\'s key in `KtpRawFields`.' }),
@@ -93,10 +93,14 @@ export const KtpIdentity = builder.objectRef<KtpIdentityModel>('KtpIdentity').im
     validUntil: t.expose('validUntil', { type: 'Date', nullable: true, description: 'The date printed in `Berlaku Hingga` on older cards.' }),
     issueCity: t.exposeString('issueCity', { nullable: true, description: 'Where the card was issued (under the photo).' }),
     issueDate: t.expose('issueDate', { type: 'Date', nullable: true }),
-    nikCheck: t.expose('nikCheck', { type: NikCheck }),
-    confidence: t.expose('confidence', { type: [FieldConfidence], description: 'Per-field confidence, when the provider reports it.' }),
+    nikCheck: t.expose('nikCheck', { type: KtpNikCheck }),
+    confidence: t.expose('confidence', { type: [KtpFieldConfidence], description: 'Per-field confidence, when the provider reports it.' }),
     raw: t.expose('raw', { type: KtpRawFieldsRef }),
     cached: t.exposeBoolean('cached', { description: 'True when this answer cost nothing: served from the cache or shared with an identical request in flight.' }),
+    charged: t.exposeBoolean('charged', {
+      description:
+        'True when the paid API charged for this answer (its OK), as on `OcrError`. This request caused the charge when `charged` and not `cached`. Always false for the offline engine.',
+    }),
     // Nullable like OcrError.contentHash: a client can then select it on both union members at once.
     contentHash: t.exposeString('contentHash', { nullable: true, description: 'SHA-256 (hex) of the image bytes.' }),
   }),

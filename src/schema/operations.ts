@@ -33,6 +33,7 @@ export const RECOGNIZE_KTP_OPERATION = /* GraphQL */ `
           religion marital_status work nationnality blood_type valid_until issue_city issue_date
         }
         cached
+        charged
         contentHash
       }
       ... on OcrError { code message charged retryable cached contentHash }

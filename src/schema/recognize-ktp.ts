@@ -24,6 +24,10 @@ builder.mutationField('recognizeKtp', (t) =>
     resolve: async (_root, { image }, context) => {
       const bytes = new Uint8Array(await image.arrayBuffer());
       const outcome = await context.recognitions.load({ bytes, contentHash: contentHash(bytes) });
+      // Through a gateway, the caller may read this identity back by its hash (a deferred fragment).
+      if (context.references && outcome.kind === 'identity' && outcome.contentHash !== null) {
+        await context.references.access.answered(context.references.caller, outcome.contentHash);
+      }
       return toGraphQL(outcome, context.now);
     },
   }),
@@ -58,11 +62,12 @@ function sameValues(a: object | undefined, b: object | undefined): boolean {
   return keysA.every((key) => (a as Record<string, unknown>)[key] === (b as Record<string, unknown>)[key]);
 }
 
-function toGraphQL(outcome: Outcome, now: Date): KtpIdentityModel | OcrErrorModel {
+export function toGraphQL(outcome: Outcome, now: Date): KtpIdentityModel | OcrErrorModel {
   if (outcome.kind === 'error') return outcome;
   return {
     ...normaliseOnce(outcome.contentHash, outcome.fields, outcome.confidence, now),
     cached: outcome.cached,
+    charged: outcome.charged,
     contentHash: outcome.contentHash,
   };
 }

@@ -80,6 +80,20 @@ describe('executing the schema with a fake recognizer', () => {
     expect(provider.calls).toHaveLength(1);
   });
 
+  it('says whether the provider charged for an identity, as OcrError does, and whether this request cost it', async () => {
+    const query = 'mutation ($image: Upload!) { recognizeKtp(image: $image) { ... on KtpIdentity { cached charged } } }';
+    const recognizer = createRecognizer({ provider: scriptedProvider('ekycpro', () => identity()), cache: createMemoryCache<ProviderOutcome>() });
+    const bytes = await testJpeg(4010);
+    const first = await run(query, { image: upload(bytes) }, createGraphQLContext(recognizer, undefined));
+    const second = await run(query, { image: upload(bytes) }, createGraphQLContext(recognizer, undefined));
+    expect([first.data?.recognizeKtp, second.data?.recognizeKtp]).toEqual([
+      { cached: false, charged: true },
+      { cached: true, charged: true },
+    ]);
+    const offline = context(scriptedProvider('local', () => ({ ...identity(), charged: false })));
+    expect((await run(query, { image: upload(bytes) }, offline.contextValue)).data?.recognizeKtp).toEqual({ cached: false, charged: false });
+  });
+
   it('keeps a paid answer with values outside the enums: null enum, raw value kept', async () => {
     const { contextValue } = context(scriptedProvider('scripted', () => identity({ gender: '?', religion: 'LAINNYA', dob: '' })));
     const result = await run(RECOGNIZE_MUTATION, { image: upload(await testJpeg(4002)) }, contextValue);
