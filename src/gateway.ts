@@ -9,7 +9,8 @@ import type { KtpProvider } from './providers/provider.ts';
 import type { ProviderOutcome } from './outcome.ts';
 import type { KeyValueCache } from './recognition/key-value-cache.ts';
 import { createMemoryCache } from './recognition/memory-cache.ts';
-import { createRecognizer, type Recognizer } from './recognition/recognizer.ts';
+import type { Coalescer } from './recognition/coalesce.ts';
+import { createRecognizer, type Flight, type Recognizer } from './recognition/recognizer.ts';
 import { CONTRACT_PATH } from './contract.ts';
 import { createContractEndpoint } from './rest/contract-endpoint.ts';
 import { createGraphQLContext, type GraphQLContext } from './schema/context.ts';
@@ -23,6 +24,16 @@ export interface GatewayOptions {
   provider: KtpProvider;
   /** Defaults to the process-wide LRU from `config.cache`. */
   cache?: KeyValueCache<ProviderOutcome>;
+  /** Defaults to per-process coalescing; with Redis, leases across replicas. */
+  coalescer?: Coalescer<Flight>;
+  /** What else `/readyz` reports on (Redis, the OCR worker fleet); each may make the gateway unready. */
+  readiness?: ReadinessCheck[];
+}
+
+/** One part of the process that `/readyz` reports on, by name, with its own details. */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<{ ready: boolean } & Record<string, unknown>>;
 }
 
 export interface Gateway {
@@ -39,10 +50,11 @@ export const GRAPHQL_PATH = '/graphql';
  * Builds the whole gateway from injected parts: the provider (a paid API URL, a fake one in tests,
  * or the local engine) and the cache. `server.ts` adds only the socket and the signals.
  */
-export function createGateway({ config, provider, cache }: GatewayOptions): Gateway {
+export function createGateway({ config, provider, cache, coalescer, readiness = [] }: GatewayOptions): Gateway {
   const recognizer = createRecognizer({
     provider,
     cache: cache ?? createMemoryCache<ProviderOutcome>({ maxBytes: config.cache.maxBytes }),
+    coalescer,
     ttlSeconds: config.cache.ttlSeconds,
   });
 
@@ -74,8 +86,15 @@ export function createGateway({ config, provider, cache }: GatewayOptions): Gate
     const { pathname } = new URL(request.url);
     if (pathname === '/healthz') return Response.json({ status: 'ok' });
     if (pathname === '/readyz') {
-      const ready = provider.isReady?.() ?? true;
-      return Response.json({ ready, provider: provider.name }, { status: ready ? 200 : 503 });
+      let ready = provider.isReady?.() ?? true;
+      const body: Record<string, unknown> = { ready, provider: provider.name, ...provider.readinessDetails?.() };
+      for (const part of readiness) {
+        const state = await part.check().catch(() => ({ ready: false }));
+        body[part.name] = state;
+        ready &&= state.ready;
+      }
+      body.ready = ready;
+      return Response.json(body, { status: ready ? 200 : 503 });
     }
     if (pathname === CONTRACT_PATH) return contractEndpoint(request);
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return yoga.fetch(request);
