@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { ConfigError, loadConfig } from './config.ts';
-import { createGateway, GRAPHQL_PATH, type ReadinessCheck } from './gateway.ts';
+import { createGateway, GRAPHQL_PATH } from './gateway.ts';
 import { createProvider } from './providers/index.ts';
 import { createSharedMemory } from './recognition/shared-memory.ts';
 
@@ -21,15 +21,7 @@ async function main(): Promise<void> {
       })
     : undefined;
   const provider = await createProvider(config, { log });
-  const readiness: ReadinessCheck[] = [];
-  if (shared) {
-    readiness.push({
-      name: 'redis',
-      // Unready only when requests cannot be served without it (CACHE_REQUIRED with the paid provider).
-      check: async () => ({ ...shared.status(), ready: shared.status().sharing || !(config.redis.required && config.provider === 'ekycpro') }),
-    });
-  }
-  const gateway = createGateway({ config, provider, cache: shared?.cache, coalescer: shared?.coalescer, readiness });
+  const gateway = createGateway({ config, provider, cache: shared?.cache, coalescer: shared?.coalescer, readiness: shared ? [shared.readiness] : [] });
   const server = createServer(gateway.handler);
 
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));

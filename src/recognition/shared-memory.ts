@@ -28,6 +28,11 @@ export interface SharedMemory {
   link: RedisLink;
   /** For `/readyz`. */
   status(): { state: RedisLinkState; sharing: boolean };
+  /**
+   * The `/readyz` part: unready only when requests cannot be served without Redis (fail-closed,
+   * i.e. `CACHE_REQUIRED` with the paid provider); otherwise ready, saying whether sharing is on.
+   */
+  readiness: { name: 'redis'; check(): Promise<{ ready: boolean; state: RedisLinkState; sharing: boolean }> };
   onEvent(listener: (event: SharedMemoryEvent) => void): () => void;
   close(): Promise<void>;
 }
@@ -81,6 +86,10 @@ export function createSharedMemory({ redis, cache, failClosed, log }: SharedMemo
     coalescer,
     link,
     status: () => ({ state: link.state, sharing: link.up }),
+    readiness: {
+      name: 'redis',
+      check: async () => ({ ready: link.up || !failClosed, state: link.state, sharing: link.up }),
+    },
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
