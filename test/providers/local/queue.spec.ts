@@ -124,7 +124,7 @@ describeRedis('OCR_QUEUE=redis: gateways enqueue, worker processes read', () => 
     const raw = rawClient();
     try {
       const stored = await keysUnder(raw, prefix);
-      const dumps = await Promise.all(stored.map(async (key) => `${key} ${(await raw.dump(key))?.toString('latin1') ?? ''}`));
+      const dumps = await Promise.all(stored.map(async (key) => `${key} ${(await raw.dumpBuffer(key))?.toString('latin1') ?? ''}`));
       const dump = dumps.join('\n');
       expect(dump).toContain(':ocr:'); // the queue is there...
       for (const secret of ['3171024302821001', 'READ BY', 'KENDARI', Buffer.from(bytes.subarray(16, 48)).toString('latin1'), Buffer.from(bytes).toString('base64').slice(40, 80)]) {
