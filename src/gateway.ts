@@ -4,6 +4,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig } from './config.ts';
 import { readLimitedBody, TOO_LARGE } from './http/limit-body.ts';
+import { useBufferedMultipart, type BufferedBodyContext } from './http/use-buffered-multipart.ts';
 import { useMaxFieldOccurrences } from './http/use-max-field-occurrences.ts';
 import type { KtpProvider } from './providers/provider.ts';
 import type { ProviderOutcome } from './outcome.ts';
@@ -39,7 +40,7 @@ export interface ReadinessCheck {
 export interface Gateway {
   /** Fetch-API handler for every route; also a Node `(req, res)` listener. */
   handler: ServerAdapter<Record<string, never>, { handle(request: Request): Promise<Response> }>;
-  yoga: YogaServerInstance<Record<string, never>, GraphQLContext>;
+  yoga: YogaServerInstance<BufferedBodyContext, GraphQLContext>;
   recognizer: Recognizer;
   close(): Promise<void>;
 }
@@ -58,18 +59,22 @@ export function createGateway({ config, provider, cache, coalescer, readiness = 
     ttlSeconds: config.cache.ttlSeconds,
   });
 
-  const yoga = createYoga<Record<string, never>, GraphQLContext>({
+  const yoga = createYoga<BufferedBodyContext, GraphQLContext>({
     schema: subgraphSchema,
     graphqlEndpoint: GRAPHQL_PATH,
     context: ({ request }) => createGraphQLContext(recognizer, request.signal),
     graphiql: config.graphiql ? { title: 'ktp-gateway', defaultQuery: GRAPHIQL_DEFAULT_QUERY } : false,
     landingPage: false,
+    // Already capped before Yoga sees the body (readLimitedBody below); Yoga's own cap would pipe
+    // every upload through a second, byte-counting stream, the largest single cost of a cache hit.
+    maxRequestBodySize: false,
     // One file per request: the multipart parser refuses a second one instead of buffering it.
     fetchAPI: createFetch({ formDataLimits: { files: 1, fileSize: config.maxRequestBytes } }),
     plugins: [
       // Apollo Client's upload link users are told to send `Apollo-Require-Preflight`; accept both.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
       useMaxFieldOccurrences({ fieldName: 'recognizeKtp', max: config.maxRecognitionsPerOperation }),
+      useBufferedMultipart(),
     ],
     // No request logging: variables and errors may carry personal data.
     logging: 'warn',
@@ -107,7 +112,7 @@ export function createGateway({ config, provider, cache, coalescer, readiness = 
         { status: 413, headers: { connection: 'close' } },
       );
     }
-    return yoga.fetch(new URL(request.url), { method: request.method, headers: request.headers, body, signal: request.signal });
+    return yoga.fetch(new URL(request.url), { method: request.method, headers: request.headers, body, signal: request.signal }, { rawBody: body });
   };
 
   return {

@@ -22,12 +22,21 @@ builder.mutationField('recognizeKtp', (t) =>
       image: t.arg({ type: 'Upload', required: true }),
     },
     resolve: async (_root, { image }, context) => {
-      const bytes = new Uint8Array(await image.arrayBuffer());
+      const bytes = await bytesOf(image);
       const outcome = await context.recognitions.load({ bytes, contentHash: contentHash(bytes) });
       return toGraphQL(outcome, context.now);
     },
   }),
 );
+
+/**
+ * The upload's bytes. `bytes()` hands over the parser's own buffer where the File has it (the
+ * fetch ponyfill's); `arrayBuffer()` then `Uint8Array` would copy 200 KB per request for nothing.
+ */
+async function bytesOf(file: File): Promise<Uint8Array> {
+  const withBytes = file as File & { bytes?: () => Promise<Uint8Array> };
+  return typeof withBytes.bytes === 'function' ? withBytes.bytes() : new Uint8Array(await file.arrayBuffer());
+}
 
 /**
  * Normalised identities, by content hash and day, so that repeat requests for one image skip the
