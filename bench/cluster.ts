@@ -265,6 +265,13 @@ const cleanup = async () => {
   redis.disconnect();
 };
 
+// Interrupted: stop every process this run started and remove its keys.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
 try {
   console.log(`ktp-gateway cluster benchmark (node ${process.version}, Redis ${REDIS_URL})\n`);
   if (!args['skip-paid']) await paidPart();
