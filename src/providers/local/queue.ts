@@ -64,14 +64,16 @@ export function createQueuedLocalProvider(options: QueuedLocalProviderOptions): 
 
   let workersAlive = 0;
   let closed = false;
-  const refresh = async () => {
-    try {
-      workersAlive = await within(queue.getWorkersCount(), commandTimeoutMs);
-    } catch {
-      workersAlive = 0;
-    }
-    return workersAlive;
-  };
+  let counting: Promise<number> | null = null;
+  // One count at a time: while Redis is away, BullMQ queues commands, and a timer must not pile them up.
+  const refresh = () =>
+    (counting ??= within(queue.getWorkersCount(), commandTimeoutMs)
+      .catch(() => 0)
+      .then((alive) => {
+        workersAlive = alive;
+        counting = null;
+        return alive;
+      }));
   void refresh();
   const timer = setInterval(() => void refresh(), options.refreshMs ?? 1000);
   timer.unref();
