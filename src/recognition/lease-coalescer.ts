@@ -33,6 +33,9 @@ export interface LeaseCoalescerOptions<T> {
   onEvent?: (event: LeaseCoalescerEvent) => void;
 }
 
+/** How long a waiter that saw the lease go listens for the holder's answer before taking over. */
+const LATE_ANSWER_MS = 25;
+
 // Renew only our own lease: after it expired another replica may hold the key.
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`;
 // Releasing and announcing in one step: a waiter that failed to take the lease is already
@@ -147,14 +150,23 @@ export function createLeaseCoalescer<T>(options: LeaseCoalescerOptions<T>): Coal
       if (left <= 0) return { kind: 'timeout' };
       const answer = await inbox.within(Math.min(pollMs, left), signal);
       if (answer !== undefined) return { kind: 'answer', value: answer.value };
+      let gone: boolean;
       try {
-        if ((await link.client.exists(leaseKey)) === 0) {
-          // The holder may have published just now: an answer beats a takeover.
-          const late = inbox.take();
-          return late === undefined ? { kind: 'free' } : { kind: 'answer', value: late.value };
-        }
+        gone = (await link.client.exists(leaseKey)) === 0;
       } catch {
         return { kind: 'unreachable' };
+      }
+      if (gone) {
+        // A holder that finished released and published in one step, so its answer is already in
+        // this process's subscriber socket; but the reply on the command connection can be read
+        // first. Let the event loop read the sockets (twice: a timer may fire before the poll
+        // phase) before deciding the holder died: an answer beats a takeover.
+        for (let turn = 0; turn < 2 && inbox.take() === undefined; turn++) {
+          await new Promise((resolve) => setImmediate(resolve));
+          await inbox.within(LATE_ANSWER_MS, signal);
+        }
+        const late = inbox.take();
+        return late === undefined ? { kind: 'free' } : { kind: 'answer', value: late.value };
       }
     }
   }

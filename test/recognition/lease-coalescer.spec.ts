@@ -33,7 +33,7 @@ describeRedis('the lease coalescer across replicas (machine Redis, own prefix)',
   });
 
   it('runs the work once for 50 identical calls split across two replicas; the others get its answer', async () => {
-    const [a, b] = [await replica(), await replica()];
+    const [a, b] = [await replica({ leaseMs: 5_000 }), await replica({ leaseMs: 5_000 })];
     const gate = deferred<string>();
     let runs = 0;
     const work = async () => {

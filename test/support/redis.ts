@@ -39,7 +39,7 @@ if (missing !== null) {
 }
 
 /** `describe`, skipped (loudly, above) where there is no Redis; failing under CI. */
-export const describeRedis = (name: string, body: () => void) => describe.skipIf(missing !== null)(name, body);
+export const describeRedis = (name: string, body: () => void, options: { timeout?: number } = {}) => describe.skipIf(missing !== null)(name, options, body);
 
 /** A prefix no other test run uses; `cleanup` removes every key under it. */
 export function uniquePrefix(label: string): string {
