@@ -215,6 +215,8 @@ describeRedis('OCR_QUEUE=redis: gateways enqueue, worker processes read', () => 
       const bytes = new Uint8Array(await readFile(new URL('clean.png', card)));
       const truth = JSON.parse(await readFile(new URL('truth.json', card), 'utf8')) as { id: string };
       const answer = await read(a, bytes);
+      // The message says why when it is not an identity (on a saturated machine: the engine's 30 s job timeout).
+      expect(answer.kind === 'error' ? answer.message : answer.kind).toBe('identity');
       expect(answer).toMatchObject({ kind: 'identity', charged: false, fields: { id: truth.id } });
     } finally {
       child.kill('SIGTERM');
