@@ -12,8 +12,9 @@ import { subgraphSchema } from './schema/index.ts';
 import { RECOGNIZE_KTP_OPERATION } from './schema/operations.ts';
 
 const HELP = `Usage: ktp-gateway recognize <image> [--json]
+       ktp-gateway worker
 
-Recognises one KTP image (jpeg, png or bmp, at most 2 MiB) with the configured provider,
+recognize: recognises one KTP image (jpeg, png or bmp, at most 2 MiB) with the configured provider,
 without a server, and prints the result of the GraphQL mutation recognizeKtp.
 
   --json     print the GraphQL result as JSON (data.recognizeKtp), for scripts
@@ -21,6 +22,10 @@ without a server, and prints the result of the GraphQL mutation recognizeKtp.
 
 The provider comes from the same environment as the server (see the README):
 KTP_PROVIDER=local (default, offline) or ekycpro with EKYCPRO_URL and EKYCPRO_API_KEY.
+
+worker: serves the shared OCR queue (OCR_QUEUE=redis on the gateways) with the offline engine,
+on any machine that reaches Redis, until SIGINT or SIGTERM. Needs REDIS_URL and the gateways'
+CACHE_ENCRYPTION_KEY; LOCAL_OCR_WORKERS sets its OCR threads (default: cores, at most 2).
 
 Exit codes:
   0  a KtpIdentity was recognised
@@ -42,7 +47,12 @@ const EXIT_CODES: Record<OcrErrorCode, number> = {
 
 type Result = { __typename: 'KtpIdentity'; [field: string]: unknown } | { __typename: 'OcrError'; code: OcrErrorCode; message: string };
 
-export async function runCli(argv: string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
+export async function runCli(
+  argv: string[],
+  out: (text: string) => void,
+  err: (text: string) => void,
+  { stop }: { stop?: AbortSignal } = {},
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
@@ -55,6 +65,7 @@ export async function runCli(argv: string[], out: (text: string) => void, err: (
     out(HELP);
     return 0;
   }
+  if (command === 'worker' && path === undefined) return runWorker(out, err, stop);
   if (command !== 'recognize' || !path || rest.length > 0) {
     err(HELP);
     return 2;
@@ -89,6 +100,44 @@ export async function runCli(argv: string[], out: (text: string) => void, err: (
   } finally {
     await provider.close?.();
   }
+}
+
+/** `ktp-gateway worker`: runs until `stop` aborts, then finishes the jobs in hand. */
+async function runWorker(out: (text: string) => void, err: (text: string) => void, stop: AbortSignal | undefined): Promise<number> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    err(`ktp-gateway: ${error instanceof ConfigError ? error.message : String(error)}\n`);
+    return 2;
+  }
+  if (!config.redis.url || !config.redis.keys) {
+    err('ktp-gateway worker: set REDIS_URL and CACHE_ENCRYPTION_KEY (the same as the gateways\')\n');
+    return 2;
+  }
+  if (config.local.workers === 0) {
+    err('ktp-gateway worker: LOCAL_OCR_WORKERS must be at least 1 for a worker\n');
+    return 2;
+  }
+  const { startQueueWorker } = await import('./providers/local/queue-worker.ts');
+  let worker;
+  try {
+    worker = await startQueueWorker({
+      url: config.redis.url,
+      prefix: config.redis.prefix,
+      keys: config.redis.keys,
+      poolSize: config.local.workers,
+      lockMs: config.ocrQueue.lockMs,
+      log: (line) => out(`${line}\n`),
+    });
+  } catch (error) {
+    err(`ktp-gateway worker: the OCR engine did not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 5;
+  }
+  if (stop && !stop.aborted) await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }));
+  out(`ktp-gateway worker: stopping after ${worker.completed} job(s); finishing the ones in hand\n`);
+  await worker.close();
+  return 0;
 }
 
 function describe(answer: Result): string {

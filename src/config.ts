@@ -1,3 +1,5 @@
+import { KeyRingError, parseKeyRing, type KeyRing } from './recognition/key-ring.ts';
+
 /**
  * Every setting of the gateway, parsed once from the environment into a typed object.
  * The defaults live here and in the README's configuration table, nowhere else.
@@ -24,7 +26,10 @@ export interface GatewayConfig {
     breakerCooldownMs: number;
   };
   local: {
-    /** `LOCAL_OCR_WORKERS`; undefined lets the engine pick its default for the machine. */
+    /**
+     * `LOCAL_OCR_WORKERS`; undefined lets the engine pick its default for the machine. 0 (only with
+     * `OCR_QUEUE=redis`): this process runs no engine and only enqueues.
+     */
     workers: number | undefined;
     /** `LOCAL_OCR_MAX_QUEUE`; undefined lets the engine pick its default. */
     maxQueue: number | undefined;
@@ -34,6 +39,38 @@ export interface GatewayConfig {
     maxBytes: number;
     /** `CACHE_TTL_SECONDS`, default 86400 (a day): a KTP is personal data, keep it no longer than useful. */
     ttlSeconds: number;
+  };
+  /** Redis as the replicas' shared memory and work queue. Everything here is off unless `REDIS_URL` is set. */
+  redis: {
+    /** `REDIS_URL`, unset by default: the cache and coalescing stay in this process. */
+    url: string | undefined;
+    /** `REDIS_PREFIX`, default `ktp`: the namespace of every key the gateway and its workers write. */
+    prefix: string;
+    /**
+     * `CACHE_ENCRYPTION_KEY`: comma-separated 32-byte keys (64 hex characters or base64), newest
+     * first. Required with `REDIS_URL`: nothing personal is written to Redis in the clear.
+     */
+    keys: KeyRing | undefined;
+    /**
+     * `CACHE_REQUIRED`, default false. True: while Redis is unreachable the paid provider is not
+     * called (a free, retryable error instead), so no answer is ever paid for unshared.
+     */
+    required: boolean;
+    /** `CACHE_MAX_VALUE_BYTES`, default 65536: a larger value is not written to Redis. */
+    maxValueBytes: number;
+    /** `COALESCE_LEASE_MS`, default 10000: a dead replica's lease on an image expires after this long. */
+    leaseMs: number;
+    /** `COALESCE_WAIT_MS`, default 60000: how long a replica waits for another's answer before a retryable error. */
+    waitMs: number;
+  };
+  ocrQueue: {
+    /** `OCR_QUEUE`: `local` (default, this process's worker threads) or `redis` (a BullMQ queue any worker may serve). */
+    mode: 'local' | 'redis';
+    /**
+     * `OCR_QUEUE_LOCK_MS`, default 30000: a worker's hold on a job, renewed while it works; a killed
+     * worker's job is picked up by another after about this long.
+     */
+    lockMs: number;
   };
   /** `MAX_REQUEST_BYTES`, default 8 MiB: larger request bodies are refused with 413 before they are buffered. */
   maxRequestBytes: number;
@@ -79,6 +116,14 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   if (provider !== 'local' && provider !== 'ekycpro') {
     throw new ConfigError(`KTP_PROVIDER must be "local" or "ekycpro", got "${provider}"`);
   }
+  const redisUrl = optionalUrl(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const ocrQueue = (env.OCR_QUEUE ?? 'local').trim().toLowerCase();
+  if (ocrQueue !== 'local' && ocrQueue !== 'redis') throw new ConfigError(`OCR_QUEUE must be "local" or "redis", got "${ocrQueue}"`);
+  if (ocrQueue === 'redis' && !redisUrl) throw new ConfigError('OCR_QUEUE=redis needs REDIS_URL');
+  const required = boolean(env, 'CACHE_REQUIRED', false);
+  if (required && !redisUrl) throw new ConfigError('CACHE_REQUIRED=true needs REDIS_URL');
+  const workers = optionalInteger(env, 'LOCAL_OCR_WORKERS', { min: 0, max: 64 });
+  if (workers === 0 && ocrQueue !== 'redis') throw new ConfigError('LOCAL_OCR_WORKERS=0 is only valid with OCR_QUEUE=redis (workers elsewhere serve the queue)');
   return {
     port: integer(env, 'PORT', 4000, { min: 0, max: 65535 }),
     host: env.HOST?.trim() || '0.0.0.0',
@@ -92,12 +137,25 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       breakerCooldownMs: integer(env, 'EKYCPRO_BREAKER_COOLDOWN_MS', 10_000, { min: 0 }),
     },
     local: {
-      workers: optionalInteger(env, 'LOCAL_OCR_WORKERS', { min: 1, max: 64 }),
+      workers,
       maxQueue: optionalInteger(env, 'LOCAL_OCR_MAX_QUEUE', { min: 0 }),
     },
     cache: {
       maxBytes: integer(env, 'CACHE_MAX_BYTES', 64 * 1024 * 1024, { min: 0 }),
       ttlSeconds: integer(env, 'CACHE_TTL_SECONDS', 86_400, { min: 1 }),
+    },
+    redis: {
+      url: redisUrl,
+      prefix: env.REDIS_PREFIX?.trim() || 'ktp',
+      keys: redisUrl ? keyRing(env) : undefined,
+      required,
+      maxValueBytes: integer(env, 'CACHE_MAX_VALUE_BYTES', 65_536, { min: 256 }),
+      leaseMs: integer(env, 'COALESCE_LEASE_MS', 10_000, { min: 100 }),
+      waitMs: integer(env, 'COALESCE_WAIT_MS', 60_000, { min: 100 }),
+    },
+    ocrQueue: {
+      mode: ocrQueue,
+      lockMs: integer(env, 'OCR_QUEUE_LOCK_MS', 30_000, { min: 500 }),
     },
     maxRequestBytes: integer(env, 'MAX_REQUEST_BYTES', 8 * 1024 * 1024, { min: 1024 }),
     maxRecognitionsPerOperation: integer(env, 'MAX_RECOGNITIONS_PER_OPERATION', 4, { min: 1 }),
@@ -123,6 +181,36 @@ function subgraphPath(env: Env, fallback: string | undefined): string | undefine
   if (!/^\/[A-Za-z0-9._~/-]*$/.test(text) || reserved.includes(text.replace(/\/+$/, ''))) {
     throw new ConfigError(`SUBGRAPH_PATH must be a path such as /subgraph (not one of ${reserved.join(', ')}), or off`);
   }
+  return text;
+}
+
+function keyRing(env: Env): KeyRing {
+  const text = env.CACHE_ENCRYPTION_KEY?.trim();
+  if (!text) {
+    throw new ConfigError(
+      'REDIS_URL is set but CACHE_ENCRYPTION_KEY is not: cached answers are personal data and are written to Redis only encrypted. ' +
+        'Set CACHE_ENCRYPTION_KEY to 32 random bytes, e.g. the output of `openssl rand -hex 32`.',
+    );
+  }
+  try {
+    return parseKeyRing(text);
+  } catch (error) {
+    if (error instanceof KeyRingError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
+function optionalUrl(env: Env, name: string, protocols: string[]): string | undefined {
+  const text = env[name]?.trim();
+  if (!text) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    throw new ConfigError(`${name} must be a URL such as redis://127.0.0.1:6379`);
+  }
+  // The URL may carry a password: name the problem, not the value.
+  if (!protocols.includes(parsed.protocol)) throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
   return text;
 }
 

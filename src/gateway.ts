@@ -8,12 +8,14 @@ import { graphiqlOptions } from './ecosystem/graphiql.ts';
 import { ecosystemPlugins } from './ecosystem/plugins.ts';
 import { createPersistedQueryStore } from './ecosystem/use-persisted-queries.ts';
 import { readLimitedBody, TOO_LARGE } from './http/limit-body.ts';
+import { useBufferedMultipart, type BufferedBodyContext } from './http/use-buffered-multipart.ts';
 import { useMaxFieldOccurrences } from './http/use-max-field-occurrences.ts';
 import type { KtpProvider } from './providers/provider.ts';
 import type { ProviderOutcome } from './outcome.ts';
 import type { KeyValueCache } from './recognition/key-value-cache.ts';
 import { createMemoryCache } from './recognition/memory-cache.ts';
-import { createRecognizer, type Recognizer } from './recognition/recognizer.ts';
+import type { Coalescer } from './recognition/coalesce.ts';
+import { createRecognizer, type Flight, type Recognizer } from './recognition/recognizer.ts';
 import { CONTRACT_PATH } from './contract.ts';
 import { createContractEndpoint } from './rest/contract-endpoint.ts';
 import { createGraphQLContext, type GraphQLContext } from './schema/context.ts';
@@ -37,14 +39,24 @@ export interface GatewayOptions {
    * caller, the gateway in front; client identity, once it exists, names each client here.
    */
   callerOf?: (request: Request) => string;
+  /** Defaults to per-process coalescing; with Redis, leases across replicas. */
+  coalescer?: Coalescer<Flight>;
+  /** What else `/readyz` reports on (Redis, the OCR worker fleet); each may make the gateway unready. */
+  readiness?: ReadinessCheck[];
+}
+
+/** One part of the process that `/readyz` reports on, by name, with its own details. */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<{ ready: boolean } & Record<string, unknown>>;
 }
 
 export interface Gateway {
   /** Fetch-API handler for every route; also a Node `(req, res)` listener. */
   handler: ServerAdapter<Record<string, never>, { handle(request: Request): Promise<Response> }>;
-  yoga: YogaServerInstance<Record<string, never>, GraphQLContext>;
+  yoga: YogaServerInstance<BufferedBodyContext, GraphQLContext>;
   /** The federation subgraph on `config.ecosystem.subgraphPath`, when it is served. */
-  subgraphYoga: YogaServerInstance<Record<string, never>, GraphQLContext> | undefined;
+  subgraphYoga: YogaServerInstance<BufferedBodyContext, GraphQLContext> | undefined;
   recognizer: Recognizer;
   close(): Promise<void>;
 }
@@ -55,10 +67,11 @@ export const GRAPHQL_PATH = '/graphql';
  * Builds the whole gateway from injected parts: the provider (a paid API URL, a fake one in tests,
  * or the local engine) and the cache. `server.ts` adds only the socket and the signals.
  */
-export function createGateway({ config, provider, cache, persistedQueries, references, callerOf }: GatewayOptions): Gateway {
+export function createGateway({ config, provider, cache, coalescer, readiness = [], persistedQueries, references, callerOf }: GatewayOptions): Gateway {
   const recognizer = createRecognizer({
     provider,
     cache: cache ?? createMemoryCache<ProviderOutcome>({ maxBytes: config.cache.maxBytes }),
+    coalescer,
     ttlSeconds: config.cache.ttlSeconds,
   });
   // One store for both GraphQL endpoints.
@@ -72,6 +85,9 @@ export function createGateway({ config, provider, cache, persistedQueries, refer
     // Bundled assets: GraphiQL loads with no request to any other host.
     renderGraphiQL,
     landingPage: false,
+    // Already capped before Yoga sees the body (readLimitedBody below); Yoga's own cap would pipe
+    // every upload through a second, byte-counting stream, the largest single cost of a cache hit.
+    maxRequestBodySize: false,
     // One file per request: the multipart parser refuses a second one instead of buffering it.
     fetchAPI: createFetch({ formDataLimits: { files: 1, fileSize: config.maxRequestBytes } }),
     plugins: [
@@ -80,11 +96,12 @@ export function createGateway({ config, provider, cache, persistedQueries, refer
       useMaxFieldOccurrences({ fieldName: 'recognizeKtp', max: config.maxRecognitionsPerOperation }),
       // The GraphQL ecosystem: persisted queries, @defer/@stream, production hardening.
       ...ecosystemPlugins({ config: config.ecosystem, persistedQueries: persistedQueryStore }),
+      useBufferedMultipart(),
     ],
     // No request logging: variables and errors may carry personal data.
     logging: 'warn',
-  } satisfies YogaServerOptions<Record<string, never>, GraphQLContext>;
-  const yoga = createYoga<Record<string, never>, GraphQLContext>(graphqlOptions);
+  } satisfies YogaServerOptions<BufferedBodyContext, GraphQLContext>;
+  const yoga = createYoga<BufferedBodyContext, GraphQLContext>(graphqlOptions);
 
   // The federation subgraph, for a gateway: the same server and plugins, the schema with
   // `_service` and `_entities`, and the record of who may read a recognition back by its hash.
@@ -93,7 +110,7 @@ export function createGateway({ config, provider, cache, persistedQueries, refer
   const subgraphYoga =
     subgraphPath === undefined
       ? undefined
-      : createYoga<Record<string, never>, GraphQLContext>({
+      : createYoga<BufferedBodyContext, GraphQLContext>({
           ...graphqlOptions,
           schema: subgraphSchema,
           graphqlEndpoint: subgraphPath,
@@ -113,8 +130,15 @@ export function createGateway({ config, provider, cache, persistedQueries, refer
     const { pathname } = new URL(request.url);
     if (pathname === '/healthz') return Response.json({ status: 'ok' });
     if (pathname === '/readyz') {
-      const ready = provider.isReady?.() ?? true;
-      return Response.json({ ready, provider: provider.name }, { status: ready ? 200 : 503 });
+      let ready = provider.isReady?.() ?? true;
+      const body: Record<string, unknown> = { ready, provider: provider.name, ...provider.readinessDetails?.() };
+      for (const part of readiness) {
+        const state = await part.check().catch(() => ({ ready: false }));
+        body[part.name] = state;
+        ready &&= state.ready;
+      }
+      body.ready = ready;
+      return Response.json(body, { status: ready ? 200 : 503 });
     }
     if (pathname === CONTRACT_PATH) return contractEndpoint(request);
     const target = subgraphYoga && pathname === subgraphPath ? subgraphYoga : yoga;
@@ -128,7 +152,7 @@ export function createGateway({ config, provider, cache, persistedQueries, refer
         { status: 413, headers: { connection: 'close' } },
       );
     }
-    return target.fetch(new URL(request.url), { method: request.method, headers: request.headers, body, signal: request.signal });
+    return target.fetch(new URL(request.url), { method: request.method, headers: request.headers, body, signal: request.signal }, { rawBody: body });
   };
 
   return {

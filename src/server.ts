@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import { ConfigError, loadConfig } from './config.ts';
 import { createGateway, GRAPHQL_PATH } from './gateway.ts';
 import { createProvider } from './providers/index.ts';
+import { createSharedMemory } from './recognition/shared-memory.ts';
 
 /**
  * The process: configuration, the gateway, a socket and a graceful shutdown. The only module
@@ -9,8 +10,18 @@ import { createProvider } from './providers/index.ts';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const provider = await createProvider(config);
-  const gateway = createGateway({ config, provider });
+  const log = (line: string) => console.warn(line);
+  // With REDIS_URL: Redis behind a small memory cache, and leases so that replicas pay once between them.
+  const shared = config.redis.url
+    ? createSharedMemory({
+        redis: { ...config.redis, keys: config.redis.keys! },
+        cache: config.cache,
+        failClosed: config.redis.required && config.provider === 'ekycpro',
+        log,
+      })
+    : undefined;
+  const provider = await createProvider(config, { log });
+  const gateway = createGateway({ config, provider, cache: shared?.cache, coalescer: shared?.coalescer, readiness: shared ? [shared.readiness] : [] });
   const server = createServer(gateway.handler);
 
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
@@ -28,7 +39,10 @@ async function main(): Promise<void> {
     console.log(`ktp-gateway: ${signal}, finishing requests in flight`);
     // A recognition in flight may already be paid for: let it finish before closing the provider.
     server.close(() => {
-      gateway.close().finally(() => process.exit(0));
+      gateway
+        .close()
+        .then(() => shared?.close())
+        .finally(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), 30_000).unref();

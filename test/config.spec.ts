@@ -17,6 +17,8 @@ describe('loadConfig', () => {
       },
       local: { workers: undefined, maxQueue: undefined },
       cache: { maxBytes: 64 * 1024 * 1024, ttlSeconds: 86_400 },
+      redis: { url: undefined, prefix: 'ktp', keys: undefined, required: false, maxValueBytes: 65_536, leaseMs: 10_000, waitMs: 60_000 },
+      ocrQueue: { mode: 'local', lockMs: 30_000 },
       maxRequestBytes: 8 * 1024 * 1024,
       maxRecognitionsPerOperation: 4,
       graphiql: true,
@@ -115,6 +117,60 @@ describe('loadConfig', () => {
     expect(caught).toBeInstanceOf(ConfigError);
     expect((caught as Error).name).toBe('ConfigError');
     expect((caught as Error).message).toContain(name);
+  });
+
+  const KEY = 'ab'.repeat(32);
+
+  it('reads the Redis block: URL, prefix, key ring, CACHE_REQUIRED, leases, the OCR queue', () => {
+    const config = loadConfig({
+      REDIS_URL: 'redis://127.0.0.1:6379/2',
+      REDIS_PREFIX: 'ktp-staging',
+      CACHE_ENCRYPTION_KEY: `${KEY}, ${Buffer.alloc(32, 7).toString('base64')}`,
+      CACHE_REQUIRED: 'true',
+      CACHE_MAX_VALUE_BYTES: '4096',
+      COALESCE_LEASE_MS: '5000',
+      COALESCE_WAIT_MS: '20000',
+      OCR_QUEUE: 'redis',
+      OCR_QUEUE_LOCK_MS: '2000',
+      LOCAL_OCR_WORKERS: '0',
+    });
+    expect(config.redis).toMatchObject({ url: 'redis://127.0.0.1:6379/2', prefix: 'ktp-staging', required: true, maxValueBytes: 4096, leaseMs: 5000, waitMs: 20_000 });
+    expect(config.redis.keys?.size).toBe(2);
+    expect(config.ocrQueue).toEqual({ mode: 'redis', lockMs: 2000 });
+    expect(config.local.workers).toBe(0);
+  });
+
+  it('refuses to start with REDIS_URL and no CACHE_ENCRYPTION_KEY, saying how to make one', () => {
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(
+      /REDIS_URL is set but CACHE_ENCRYPTION_KEY is not: .*openssl rand -hex 32/,
+    );
+  });
+
+  it.each([
+    [{ REDIS_URL: 'redis://127.0.0.1:6379', CACHE_ENCRYPTION_KEY: 'too-short-a-secret' }, /CACHE_ENCRYPTION_KEY: key 1 of 1 is not 32 bytes/],
+    [{ REDIS_URL: 'http://127.0.0.1:6379', CACHE_ENCRYPTION_KEY: KEY }, /REDIS_URL must start with redis:\/\/ or rediss:\/\//],
+    [{ OCR_QUEUE: 'redis' }, /OCR_QUEUE=redis needs REDIS_URL/],
+    [{ OCR_QUEUE: 'kafka' }, /OCR_QUEUE must be "local" or "redis"/],
+    [{ CACHE_REQUIRED: 'true' }, /CACHE_REQUIRED=true needs REDIS_URL/],
+    [{ REDIS_URL: 'redis://127.0.0.1:6379', CACHE_ENCRYPTION_KEY: KEY, LOCAL_OCR_WORKERS: '0' }, /LOCAL_OCR_WORKERS=0 is only valid with OCR_QUEUE=redis/],
+  ])('refuses an inconsistent Redis setup: %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never echoes the encryption key or the Redis password in an error', () => {
+    const secret = 'hunter2-is-not-a-key';
+    for (const env of [
+      { REDIS_URL: 'redis://127.0.0.1:6379', CACHE_ENCRYPTION_KEY: `${KEY},${secret}` },
+      { REDIS_URL: `ftp://user:${secret}@host` },
+    ]) {
+      try {
+        loadConfig(env);
+        expect.unreachable();
+      } catch (error) {
+        expect((error as Error).message).not.toContain(secret);
+      }
+    }
   });
 
   it('does not echo a malformed URL, which may carry credentials', () => {

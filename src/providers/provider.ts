@@ -23,6 +23,8 @@ export interface KtpProvider {
   recognize(bytes: Uint8Array, image: ImageInfo, signal?: AbortSignal): Promise<ProviderOutcome>;
   /** Whether the provider can answer now (models loaded, key configured). Defaults to true. */
   isReady?(): boolean;
+  /** What `/readyz` shows beside `ready`, e.g. how many queue workers are alive. No personal data. */
+  readinessDetails?(): Record<string, unknown>;
   /** Release threads, sockets and timers. */
   close?(): Promise<void>;
 }

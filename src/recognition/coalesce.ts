@@ -10,6 +10,22 @@ export interface Coalescer<T> {
   readonly size: number;
 }
 
+/**
+ * A waiter gave up on a run held elsewhere (another replica's lease) after its bounded wait.
+ * Nothing was paid on this caller's behalf; the same request may be retried.
+ */
+export class CoalesceTimeoutError extends Error {
+  override name = 'CoalesceTimeoutError';
+}
+
+/**
+ * The run could not be shared (the shared store is unreachable) and the coalescer was told to
+ * fail closed rather than run unshared work. Nothing was run; the same request may be retried.
+ */
+export class SharingUnavailableError extends Error {
+  override name = 'SharingUnavailableError';
+}
+
 interface Flight<T> {
   promise: Promise<T>;
   controller: AbortController;

@@ -1,7 +1,7 @@
 import { MAX_IMAGE_BYTES } from '../contract.ts';
-import type { Outcome, ProviderOutcome } from '../outcome.ts';
+import { ocrError, type Outcome, type ProviderOutcome } from '../outcome.ts';
 import type { KtpProvider } from '../providers/provider.ts';
-import { createCoalescer } from './coalesce.ts';
+import { CoalesceTimeoutError, createCoalescer, SharingUnavailableError, type Coalescer } from './coalesce.ts';
 import { contentHash } from './content-hash.ts';
 import { inspectImage, isErrorOutcome } from './inspect-image.ts';
 import type { KeyValueCache } from './key-value-cache.ts';
@@ -21,6 +21,11 @@ export interface Recognizer {
 export interface RecognizerOptions {
   provider: KtpProvider;
   cache: KeyValueCache<ProviderOutcome>;
+  /**
+   * Shares one provider call between identical requests in flight. Default: per process
+   * (`createCoalescer`); with Redis, across replicas (`createLeaseCoalescer`).
+   */
+  coalescer?: Coalescer<Flight>;
   /** How long a kept outcome lives, in seconds. Default: the cache's own default. */
   ttlSeconds?: number;
   /** Images larger than this are refused before the provider. Default 2 MiB, the contract's limit. */
@@ -37,8 +42,19 @@ export function isWorthKeeping(outcome: ProviderOutcome): boolean {
   return outcome.charged || outcome.kind === 'identity' || outcome.code === 'FAIL';
 }
 
-export function createRecognizer({ provider, cache, ttlSeconds, maxImageBytes = MAX_IMAGE_BYTES }: RecognizerOptions): Recognizer {
-  const inFlight = createCoalescer<ProviderOutcome>();
+/** What one coalesced flight answers: the outcome, and whether it was found kept rather than paid for. */
+export interface Flight {
+  outcome: ProviderOutcome;
+  fromCache: boolean;
+}
+
+export function createRecognizer({
+  provider,
+  cache,
+  coalescer = createCoalescer<Flight>(),
+  ttlSeconds,
+  maxImageBytes = MAX_IMAGE_BYTES,
+}: RecognizerOptions): Recognizer {
   const setOptions = ttlSeconds === undefined ? undefined : { ttl: ttlSeconds };
   const keyOf = (hash: string | null) => `${provider.name}:${hash}`;
 
@@ -57,17 +73,37 @@ export function createRecognizer({ provider, cache, ttlSeconds, maxImageBytes = 
       const kept = await cache.get(key);
       if (kept) return { ...kept, cached: true, contentHash: hash };
 
-      const { value, joined } = await inFlight.run(
-        key,
-        async (workSignal) => {
-          const outcome = await provider.recognize(bytes, inspected, workSignal);
-          // Kept even when every caller has gone: a paid answer must not be paid for again.
-          if (isWorthKeeping(outcome)) await cache.set(key, outcome, setOptions);
-          return outcome;
-        },
-        signal,
-      );
-      return { ...value, cached: joined, contentHash: hash };
+      let flight: { value: Flight; joined: boolean };
+      try {
+        flight = await coalescer.run(
+          key,
+          async (workSignal) => {
+            // Checked again once this request leads the flight: an identical one (here or on
+            // another replica) may have finished between the first look and now.
+            const keptMeanwhile = await cache.get(key);
+            if (keptMeanwhile) return { outcome: keptMeanwhile, fromCache: true };
+            const outcome = await provider.recognize(bytes, inspected, workSignal);
+            // Kept even when every caller has gone: a paid answer must not be paid for again.
+            if (isWorthKeeping(outcome)) await cache.set(key, outcome, setOptions);
+            return { outcome, fromCache: false };
+          },
+          signal,
+        );
+      } catch (error) {
+        return { ...notShared(error), cached: false, contentHash: hash };
+      }
+      return { ...flight.value.outcome, cached: flight.joined || flight.value.fromCache, contentHash: hash };
     },
   };
+}
+
+/** The free, retryable answers for a flight that could not be run or joined; anything else is a bug and thrown. */
+function notShared(error: unknown): ProviderOutcome {
+  if (error instanceof CoalesceTimeoutError) {
+    return ocrError('INNER_ERROR', 'an identical image is being recognised by another gateway replica; retry shortly', { retryable: true, charged: false });
+  }
+  if (error instanceof SharingUnavailableError) {
+    return ocrError('UPSTREAM_UNAVAILABLE', 'the shared cache is unreachable and is required before a paid call; retry shortly', { retryable: true, charged: false });
+  }
+  throw error;
 }

@@ -22,7 +22,7 @@ builder.mutationField('recognizeKtp', (t) =>
       image: t.arg({ type: 'Upload', required: true }),
     },
     resolve: async (_root, { image }, context) => {
-      const bytes = new Uint8Array(await image.arrayBuffer());
+      const bytes = await bytesOf(image);
       const outcome = await context.recognitions.load({ bytes, contentHash: contentHash(bytes) });
       // Through a gateway, the caller may read this identity back by its hash (a deferred fragment).
       if (context.references && outcome.kind === 'identity' && outcome.contentHash !== null) {
@@ -32,6 +32,15 @@ builder.mutationField('recognizeKtp', (t) =>
     },
   }),
 );
+
+/**
+ * The upload's bytes. `bytes()` hands over the parser's own buffer where the File has it (the
+ * fetch ponyfill's); `arrayBuffer()` then `Uint8Array` would copy 200 KB per request for nothing.
+ */
+async function bytesOf(file: File): Promise<Uint8Array> {
+  const withBytes = file as File & { bytes?: () => Promise<Uint8Array> };
+  return typeof withBytes.bytes === 'function' ? withBytes.bytes() : new Uint8Array(await file.arrayBuffer());
+}
 
 /**
  * Normalised identities, by content hash and day, so that repeat requests for one image skip the

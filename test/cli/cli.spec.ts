@@ -67,7 +67,7 @@ function runBin(args: string[], env: Record<string, string> = {}): Promise<Run> 
 
 function spawnBin(args: string[], env: Record<string, string>): Promise<Run> {
   const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(KTP_|EKYCPRO_|REST_API_KEYS|CACHE_|MAX_)/.test(name)),
+    Object.entries(process.env).filter(([name]) => !/^(KTP_|EKYCPRO_|REST_API_KEYS|CACHE_|MAX_|REDIS_|OCR_|LOCAL_OCR_)/.test(name)),
   );
   return new Promise((resolve) => {
     execFile(
@@ -197,5 +197,16 @@ describe.concurrent('ktp-gateway (the package bin)', () => {
     const run = await runBin(['recognize', path], { KTP_PROVIDER: 'paid' });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/KTP_PROVIDER/);
+  });
+
+  it.each([
+    ['no REDIS_URL', {}, /set REDIS_URL and CACHE_ENCRYPTION_KEY/],
+    ['REDIS_URL without a key', { REDIS_URL: 'redis://127.0.0.1:6379' }, /CACHE_ENCRYPTION_KEY is not/],
+    ['LOCAL_OCR_WORKERS=0', { REDIS_URL: 'redis://127.0.0.1:6379', CACHE_ENCRYPTION_KEY: 'ab'.repeat(32), OCR_QUEUE: 'redis', LOCAL_OCR_WORKERS: '0' }, /at least 1/],
+  ])('worker with %s → exit 2, saying what is missing, before loading any model', async (_what, env, message) => {
+    const run = await runBin(['worker'], { KTP_PROVIDER: 'local', ...env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toContain('ab'.repeat(32));
   });
 });

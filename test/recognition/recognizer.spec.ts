@@ -3,6 +3,7 @@ import { contentHash } from '../../src/recognition/content-hash.ts';
 import { createMemoryCache } from '../../src/recognition/memory-cache.ts';
 import { ocrError, type ProviderOutcome } from '../../src/outcome.ts';
 import { createRecognizer } from '../../src/recognition/recognizer.ts';
+import { CoalesceTimeoutError, SharingUnavailableError } from '../../src/recognition/coalesce.ts';
 import { testPdf, truncated } from '../support/image-bytes.ts';
 import { padPngTo, testJpeg, testPng } from '../support/images.ts';
 import { deferred, identity, scriptedProvider } from '../support/scripted-provider.ts';
@@ -118,6 +119,33 @@ describe('createRecognizer', () => {
     const image = await testPng(110);
     const recognizer = createRecognizer({ provider, cache: createMemoryCache<ProviderOutcome>(), maxImageBytes: image.byteLength - 1 });
     expect(await recognizer.recognize(image)).toMatchObject({ code: 'IMAGE_INVALID_SIZE' });
+    expect(provider.calls).toHaveLength(0);
+  });
+
+  it('looks in the cache again once it leads the flight: an answer that landed meanwhile is not paid for again', async () => {
+    // What another replica does between this request's first look and its lease: it stores the answer.
+    const provider = scriptedProvider();
+    const kept = identity();
+    let looks = 0;
+    const cache = {
+      get: async () => (++looks === 1 ? undefined : kept),
+      set: async () => {},
+      delete: async () => false,
+    };
+    const outcome = await createRecognizer({ provider, cache }).recognize(await testPng(111));
+    expect(outcome).toMatchObject({ kind: 'identity', cached: true });
+    expect(provider.calls).toHaveLength(0);
+    expect(looks).toBe(2);
+  });
+
+  it('answers a free retryable error, not a throw, when the coalescer cannot share or gives up waiting', async () => {
+    const provider = scriptedProvider();
+    const image = await testPng(112);
+    const failing = (error: Error) => ({ size: 0, run: async () => Promise.reject(error) });
+    const timedOut = await createRecognizer({ provider, cache: createMemoryCache<ProviderOutcome>(), coalescer: failing(new CoalesceTimeoutError('x')) }).recognize(image);
+    expect(timedOut).toMatchObject({ kind: 'error', code: 'INNER_ERROR', retryable: true, charged: false, cached: false });
+    const refused = await createRecognizer({ provider, cache: createMemoryCache<ProviderOutcome>(), coalescer: failing(new SharingUnavailableError('x')) }).recognize(image);
+    expect(refused).toMatchObject({ kind: 'error', code: 'UPSTREAM_UNAVAILABLE', retryable: true, charged: false });
     expect(provider.calls).toHaveLength(0);
   });
 });

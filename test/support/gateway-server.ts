@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import { loadConfig, type GatewayConfig } from '../../src/config.ts';
-import { createGateway, type Gateway } from '../../src/gateway.ts';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway.ts';
 import { createEkycproProvider, type EkycproProviderOptions } from '../../src/providers/ekycpro/index.ts';
 import type { KtpProvider } from '../../src/providers/provider.ts';
 import { FAKE_API_KEY, startFakeEkycpro, type FakeEkycpro } from './fake-ekycpro.ts';
@@ -32,6 +32,8 @@ export interface GatewayServerOptions {
   provider?: Partial<EkycproProviderOptions>;
   /** Share a fake between servers; otherwise each server starts (and closes) its own. */
   fake?: FakeEkycpro;
+  /** Shared memory (a Redis cache, lease coalescing, their /readyz part); default the process's own. */
+  shared?: Pick<GatewayOptions, 'cache' | 'coalescer' | 'readiness'>;
 }
 
 /**
@@ -64,7 +66,7 @@ export async function startGatewayServer(options: GatewayServerOptions = {}): Pr
     },
   };
 
-  const gateway = createGateway({ config, provider });
+  const gateway = createGateway({ config, provider, ...options.shared });
   const server = createServer(gateway.handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -53,7 +53,7 @@ export interface LocalProvider extends KtpProvider {
 }
 
 /** Chosen over UPSTREAM_UNAVAILABLE: there is no upstream, and INNER_ERROR is the contract's own free "try again later". */
-const BUSY_MESSAGE = 'the OCR engine is busy, retry shortly';
+export const BUSY_MESSAGE = 'the OCR engine is busy, retry shortly';
 
 export function createLocalProvider(options: LocalProviderOptions = {}): LocalProvider {
   const cores = Math.max(1, availableParallelism());

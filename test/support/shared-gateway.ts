@@ -1,0 +1,46 @@
+import type { KeyRing } from '../../src/recognition/key-ring.ts';
+import { createSharedMemory, type SharedMemory, type SharedMemoryEvent } from '../../src/recognition/shared-memory.ts';
+import type { FakeEkycpro } from './fake-ekycpro.ts';
+import { startGatewayServer, type GatewayServer } from './gateway-server.ts';
+
+/** A gateway replica as `server.ts` builds it with REDIS_URL: its own connections, the shared Redis. */
+export interface Replica extends GatewayServer {
+  shared: SharedMemory;
+  events: SharedMemoryEvent[];
+  logs: string[];
+}
+
+export async function startReplica(options: {
+  url: string;
+  prefix: string;
+  keys: KeyRing;
+  fake: FakeEkycpro;
+  failClosed?: boolean;
+  waitMs?: number;
+  leaseMs?: number;
+}): Promise<Replica> {
+  const logs: string[] = [];
+  const events: SharedMemoryEvent[] = [];
+  const shared = createSharedMemory({
+    redis: { url: options.url, prefix: options.prefix, keys: options.keys, maxValueBytes: 65_536, leaseMs: options.leaseMs ?? 10_000, waitMs: options.waitMs ?? 10_000 },
+    cache: { maxBytes: 1024 * 1024, ttlSeconds: 600 },
+    failClosed: options.failClosed ?? false,
+    log: (line) => logs.push(line),
+  });
+  shared.onEvent((event) => events.push(event));
+  const server = await startGatewayServer({
+    fake: options.fake,
+    provider: { timeoutMs: 5_000 },
+    shared: { cache: shared.cache, coalescer: shared.coalescer, readiness: [shared.readiness] },
+  });
+  return {
+    ...server,
+    shared,
+    events,
+    logs,
+    close: async () => {
+      await server.close();
+      await shared.close();
+    },
+  };
+}
