@@ -46,6 +46,21 @@ export interface GatewayConfig {
    * `X-API-Key`. Empty (the default): the header is ignored.
    */
   restApiKeys: string[];
+  /** Bounds on what one request may cost before anything runs (hostile input, issue 11). */
+  graphqlLimits: {
+    /** `MAX_JSON_BODY_BYTES`, default 64 KiB: a non-multipart body (and a multipart `operations` or `map` field) larger than this gets 413. */
+    maxJsonBodyBytes: number;
+    /** `GRAPHQL_MAX_TOKENS`, default 1000: the parser gives up past this many tokens. */
+    maxTokens: number;
+    /** `GRAPHQL_MAX_DEPTH`, default 10. */
+    maxDepth: number;
+    /** `GRAPHQL_MAX_ALIASES`, default 15. */
+    maxAliases: number;
+    /** `GRAPHQL_MAX_DIRECTIVES`, default 50. */
+    maxDirectives: number;
+    /** `GRAPHQL_MAX_COST`, default 5000 (graphql-armor's cost). */
+    maxCost: number;
+  };
 }
 
 export const DEFAULT_EKYCPRO_URL = 'https://api.ekycpro.com/v1/id_ocr/general';
@@ -88,6 +103,14 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       .split(',')
       .map((key) => key.trim())
       .filter(Boolean),
+    graphqlLimits: {
+      maxJsonBodyBytes: integer(env, 'MAX_JSON_BODY_BYTES', 64 * 1024, { min: 1024 }),
+      maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 1000, { min: 100 }),
+      maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 10, { min: 3 }),
+      maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 15, { min: 0 }),
+      maxDirectives: integer(env, 'GRAPHQL_MAX_DIRECTIVES', 50, { min: 0 }),
+      maxCost: integer(env, 'GRAPHQL_MAX_COST', 5000, { min: 100 }),
+    },
   };
 }
 

@@ -5,6 +5,8 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig } from './config.ts';
 import { readLimitedBody, TOO_LARGE } from './http/limit-body.ts';
 import { useMaxFieldOccurrences } from './http/use-max-field-occurrences.ts';
+import { useNoEcho } from './http/use-no-echo.ts';
+import { useQueryLimits } from './http/use-query-limits.ts';
 import type { KtpProvider } from './providers/provider.ts';
 import type { ProviderOutcome } from './outcome.ts';
 import type { KeyValueCache } from './recognition/key-value-cache.ts';
@@ -14,9 +16,10 @@ import { CONTRACT_PATH } from './contract.ts';
 import { createContractEndpoint } from './rest/contract-endpoint.ts';
 import { createGraphQLContext, type GraphQLContext } from './schema/context.ts';
 import { subgraphSchema } from './schema/index.ts';
+import { SCALAR_ERRORS } from './schema/scalars.ts';
 
 export interface GatewayOptions {
-  config: Pick<GatewayConfig, 'cache' | 'maxRequestBytes' | 'maxRecognitionsPerOperation' | 'graphiql' | 'restApiKeys'> & {
+  config: Pick<GatewayConfig, 'cache' | 'maxRequestBytes' | 'maxRecognitionsPerOperation' | 'graphiql' | 'restApiKeys' | 'graphqlLimits'> & {
     /** The key the gateway itself sends upstream: never accepted from a client, even if listed in `restApiKeys`. */
     ekycpro?: Pick<GatewayConfig['ekycpro'], 'apiKey'>;
   };
@@ -53,11 +56,16 @@ export function createGateway({ config, provider, cache }: GatewayOptions): Gate
     graphiql: config.graphiql ? { title: 'ktp-gateway', defaultQuery: GRAPHIQL_DEFAULT_QUERY } : false,
     landingPage: false,
     // One file per request: the multipart parser refuses a second one instead of buffering it.
-    fetchAPI: createFetch({ formDataLimits: { files: 1, fileSize: config.maxRequestBytes } }),
+    // The `operations` and `map` fields are JSON like a non-multipart body, and capped like one.
+    fetchAPI: createFetch({
+      formDataLimits: { files: 1, fileSize: config.maxRequestBytes, fieldSize: config.graphqlLimits.maxJsonBodyBytes },
+    }),
     plugins: [
       // Apollo Client's upload link users are told to send `Apollo-Require-Preflight`; accept both.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
+      useQueryLimits(config.graphqlLimits),
       useMaxFieldOccurrences({ fieldName: 'recognizeKtp', max: config.maxRecognitionsPerOperation }),
+      useNoEcho({ safeReasons: Object.values(SCALAR_ERRORS) }),
     ],
     // No request logging: variables and errors may carry personal data.
     logging: 'warn',
@@ -80,10 +88,14 @@ export function createGateway({ config, provider, cache }: GatewayOptions): Gate
     if (pathname === CONTRACT_PATH) return contractEndpoint(request);
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return yoga.fetch(request);
 
-    const body = await readLimitedBody(request, config.maxRequestBytes);
+    // Only an upload needs megabytes; a JSON operation is a few hundred bytes, and every byte of it
+    // is parsed (JSON, then GraphQL) on the event loop.
+    const multipart = request.headers.get('content-type')?.toLowerCase().startsWith('multipart/form-data') ?? false;
+    const limit = multipart ? config.maxRequestBytes : Math.min(config.maxRequestBytes, config.graphqlLimits.maxJsonBodyBytes);
+    const body = await readLimitedBody(request, limit);
     if (body === TOO_LARGE) {
       return Response.json(
-        { errors: [{ message: `Request body larger than ${config.maxRequestBytes} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] },
+        { errors: [{ message: `Request body larger than ${limit} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] },
         // Closing the connection is the only way to stop a client that is still sending.
         { status: 413, headers: { connection: 'close' } },
       );

@@ -21,7 +21,21 @@ describe('loadConfig', () => {
       maxRecognitionsPerOperation: 4,
       graphiql: true,
       restApiKeys: [],
+      graphqlLimits: { maxJsonBodyBytes: 65_536, maxTokens: 1000, maxDepth: 10, maxAliases: 15, maxDirectives: 50, maxCost: 5000 },
     });
+  });
+
+  it('reads the hostile-input limits', () => {
+    const config = loadConfig({
+      MAX_JSON_BODY_BYTES: '2048',
+      GRAPHQL_MAX_TOKENS: '300',
+      GRAPHQL_MAX_DEPTH: '7',
+      GRAPHQL_MAX_ALIASES: '0',
+      GRAPHQL_MAX_DIRECTIVES: '3',
+      GRAPHQL_MAX_COST: '900',
+    });
+    expect(config.graphqlLimits).toEqual({ maxJsonBodyBytes: 2048, maxTokens: 300, maxDepth: 7, maxAliases: 0, maxDirectives: 3, maxCost: 900 });
+    expect(() => loadConfig({ GRAPHQL_MAX_TOKENS: '10' })).toThrow(/GRAPHQL_MAX_TOKENS must be an integer in \[100, Infinity\], got "10"/);
   });
 
   it('reads every variable', () => {
