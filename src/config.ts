@@ -61,6 +61,15 @@ export interface GatewayConfig {
     /** `GRAPHQL_MAX_COST`, default 5000 (graphql-armor's cost). */
     maxCost: number;
   };
+  /** What an image must be in pixels, once decoded, before any provider sees it. */
+  imageLimits: {
+    /** `IMAGE_MAX_PIXELS`, default 40,000,000, which is also the most it may be set to. */
+    maxPixels: number;
+    /** `IMAGE_MIN_SIDE`, default 64. */
+    minSide: number;
+    /** `IMAGE_MAX_ASPECT`, default 8 (longer side ÷ shorter side). */
+    maxAspect: number;
+  };
 }
 
 export const DEFAULT_EKYCPRO_URL = 'https://api.ekycpro.com/v1/id_ocr/general';
@@ -110,6 +119,11 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 15, { min: 0 }),
       maxDirectives: integer(env, 'GRAPHQL_MAX_DIRECTIVES', 50, { min: 0 }),
       maxCost: integer(env, 'GRAPHQL_MAX_COST', 5000, { min: 100 }),
+    },
+    imageLimits: {
+      maxPixels: integer(env, 'IMAGE_MAX_PIXELS', 40_000_000, { min: 4096, max: 40_000_000 }),
+      minSide: integer(env, 'IMAGE_MIN_SIDE', 64, { min: 1 }),
+      maxAspect: integer(env, 'IMAGE_MAX_ASPECT', 8, { min: 1 }),
     },
   };
 }

@@ -19,7 +19,7 @@ import { subgraphSchema } from './schema/index.ts';
 import { SCALAR_ERRORS } from './schema/scalars.ts';
 
 export interface GatewayOptions {
-  config: Pick<GatewayConfig, 'cache' | 'maxRequestBytes' | 'maxRecognitionsPerOperation' | 'graphiql' | 'restApiKeys' | 'graphqlLimits'> & {
+  config: Pick<GatewayConfig, 'cache' | 'maxRequestBytes' | 'maxRecognitionsPerOperation' | 'graphiql' | 'restApiKeys' | 'graphqlLimits' | 'imageLimits'> & {
     /** The key the gateway itself sends upstream: never accepted from a client, even if listed in `restApiKeys`. */
     ekycpro?: Pick<GatewayConfig['ekycpro'], 'apiKey'>;
   };
@@ -47,6 +47,7 @@ export function createGateway({ config, provider, cache }: GatewayOptions): Gate
     provider,
     cache: cache ?? createMemoryCache<ProviderOutcome>({ maxBytes: config.cache.maxBytes }),
     ttlSeconds: config.cache.ttlSeconds,
+    imageLimits: config.imageLimits,
   });
 
   const yoga = createYoga<Record<string, never>, GraphQLContext>({

@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       graphiql: true,
       restApiKeys: [],
       graphqlLimits: { maxJsonBodyBytes: 65_536, maxTokens: 1000, maxDepth: 10, maxAliases: 15, maxDirectives: 50, maxCost: 5000 },
+      imageLimits: { maxPixels: 40_000_000, minSide: 64, maxAspect: 8 },
     });
   });
 
@@ -36,6 +37,15 @@ describe('loadConfig', () => {
     });
     expect(config.graphqlLimits).toEqual({ maxJsonBodyBytes: 2048, maxTokens: 300, maxDepth: 7, maxAliases: 0, maxDirectives: 3, maxCost: 900 });
     expect(() => loadConfig({ GRAPHQL_MAX_TOKENS: '10' })).toThrow(/GRAPHQL_MAX_TOKENS must be an integer in \[100, Infinity\], got "10"/);
+  });
+
+  it('reads the image limits; the pixel limit may be lowered, not raised past 40 MP', () => {
+    expect(loadConfig({ IMAGE_MAX_PIXELS: '12000000', IMAGE_MIN_SIDE: '200', IMAGE_MAX_ASPECT: '3' }).imageLimits).toEqual({
+      maxPixels: 12_000_000,
+      minSide: 200,
+      maxAspect: 3,
+    });
+    expect(() => loadConfig({ IMAGE_MAX_PIXELS: '40000001' })).toThrow(/IMAGE_MAX_PIXELS must be an integer in \[4096, 40000000\]/);
   });
 
   it('reads every variable', () => {

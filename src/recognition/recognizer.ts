@@ -1,6 +1,9 @@
 import { MAX_IMAGE_BYTES } from '../contract.ts';
 import type { Outcome, ProviderOutcome } from '../outcome.ts';
 import type { KtpProvider } from '../providers/provider.ts';
+import { DEFAULT_IMAGE_LIMITS, validateImage, type ImageLimits, type ValidImage } from '../image/validate-image.ts';
+import type { ErrorOutcome } from '../outcome.ts';
+import type { ImageInfo } from '../providers/provider.ts';
 import { createCoalescer } from './coalesce.ts';
 import { contentHash } from './content-hash.ts';
 import { inspectImage, isErrorOutcome } from './inspect-image.ts';
@@ -23,6 +26,10 @@ export interface RecognizerOptions {
   ttlSeconds?: number;
   /** Images larger than this are refused before the provider. Default 2 MiB, the contract's limit. */
   maxImageBytes?: number;
+  /** Pixel bounds every image must meet, after it decodes, before the provider. Default `DEFAULT_IMAGE_LIMITS`. */
+  imageLimits?: ImageLimits;
+  /** The decode-and-check step. Default `validateImage` with `imageLimits`; injected by tests that count decodes. */
+  validate?: (bytes: Uint8Array, image: ImageInfo) => Promise<ValidImage | ErrorOutcome>;
 }
 
 /**
@@ -35,7 +42,14 @@ export function isWorthKeeping(outcome: ProviderOutcome): boolean {
   return outcome.charged || outcome.kind === 'identity' || outcome.code === 'FAIL';
 }
 
-export function createRecognizer({ provider, cache, ttlSeconds, maxImageBytes = MAX_IMAGE_BYTES }: RecognizerOptions): Recognizer {
+export function createRecognizer({
+  provider,
+  cache,
+  ttlSeconds,
+  maxImageBytes = MAX_IMAGE_BYTES,
+  imageLimits = DEFAULT_IMAGE_LIMITS,
+  validate = (bytes, image) => validateImage(bytes, image, imageLimits),
+}: RecognizerOptions): Recognizer {
   const inFlight = createCoalescer<ProviderOutcome>();
   const setOptions = ttlSeconds === undefined ? undefined : { ttl: ttlSeconds };
 
@@ -53,7 +67,12 @@ export function createRecognizer({ provider, cache, ttlSeconds, maxImageBytes = 
       const { value, joined } = await inFlight.run(
         key,
         async (workSignal) => {
-          const outcome = await provider.recognize(bytes, inspected, workSignal);
+          // Decoded after the cache (a kept answer was validated when it was made, and a hit must
+          // stay fast) and inside the flight (50 identical uploads decode once). Nothing that
+          // does not decode reaches a provider; the refusal is free and never kept.
+          const image = await validate(bytes, inspected);
+          if (isErrorOutcome(image)) return image;
+          const outcome = await provider.recognize(bytes, image, workSignal);
           // Kept even when every caller has gone: a paid answer must not be paid for again.
           if (isWorthKeeping(outcome)) await cache.set(key, outcome, setOptions);
           return outcome;

@@ -5,6 +5,7 @@ import { HANG_TIMEOUT_MS, request, startGatewayServer, type GatewayResponse, typ
 import { testPdf, testText, truncated } from '../support/image-bytes.ts';
 import { padPngTo, testJpeg, testPng } from '../support/images.ts';
 import { uploadInit } from '../support/multipart.ts';
+import { hostileImages } from '../support/hostile-images.ts';
 import { CONTRACT_MESSAGES, CONTRACT_OK_KEYS, CONTRACT_ROUTE } from '../support/contract.ts';
 
 /**
@@ -245,6 +246,17 @@ describe('POST /v1/id_ocr/general: bad requests answered per the contract, HTTP 
     expect(response.status).toBe(200);
     expectContractAnswer(body, status);
     expect(newCalls).toBe(0);
+  });
+
+  it('33+ hostile files (bombs, corrupt data, impossible headers) → their contract status, documented message, 0 calls', async () => {
+    const before = fake.calls.length;
+    for (const file of await hostileImages(71)) {
+      const { response, body } = await recognizeRest(file.bytes);
+      expect(response.status, file.name).toBe(200);
+      expect(response.headers.get('x-ktp-charged'), file.name).toBe('false');
+      expectContractAnswer(body, file.code);
+    }
+    expect(fake.calls.length).toBe(before);
   });
 
   it('an image of exactly 2 MiB is accepted and reaches the upstream once', async () => {

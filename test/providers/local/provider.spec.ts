@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectImage, isErrorOutcome } from '../../../src/recognition/inspect-image.ts';
 import type { ProviderOutcome } from '../../../src/outcome.ts';
 import { createLocalProvider, type LocalProvider } from '../../../src/providers/local/index.ts';
+import { hostileImages } from '../../support/hostile-images.ts';
 
 const cards = new URL('../../fixtures/cards/', import.meta.url);
 const bytesOf = async (path: string) => new Uint8Array(await readFile(new URL(path, cards)));
@@ -58,6 +59,18 @@ describe('createLocalProvider (real engine)', () => {
     for (const bytes of [cutJpeg, cutBmp]) {
       expect(await recognize(bytes)).toMatchObject({ kind: 'error', code: 'IMAGE_INVALID_FORMAT', charged: false, retryable: false });
     }
+  });
+
+  it('answers every hostile file handed to it directly (no validation in front) with a free typed error, and stays healthy', async () => {
+    // The recognizer refuses these before any provider; the engine must not depend on that.
+    for (const file of await hostileImages(41)) {
+      const outcome = await provider.recognize(file.bytes, inspectImage(file.bytes) as Exclude<ReturnType<typeof inspectImage>, { kind: 'error' }>);
+      expect(outcome, file.name).toMatchObject({ kind: 'error', charged: false });
+      // Refused as undecodable, or decoded (shrunk on load) and found to hold no card: never a crash.
+      expect(['IMAGE_INVALID_FORMAT', 'FAIL'], file.name).toContain(outcome.kind === 'error' ? outcome.code : '');
+    }
+    const outcome = await recognize(await bytesOf('ktp-09185/w640.jpg'));
+    expect(outcome.kind === 'identity' && outcome.fields.id).toBe((await truthOf('ktp-09185')).id);
   });
 
   it('keeps the main thread free while four cards are in flight', async () => {
