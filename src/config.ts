@@ -22,6 +22,10 @@ export interface GatewayConfig {
     breakerThreshold: number;
     /** `EKYCPRO_BREAKER_COOLDOWN_MS`, default 10000: how long an open circuit answers at once. */
     breakerCooldownMs: number;
+    /** `EKYCPRO_MAX_CONCURRENCY`, default 16: calls open at the paid API at once. */
+    maxConcurrency: number;
+    /** `EKYCPRO_MAX_QUEUE`, default 64: recognitions waiting for a call; beyond it a free, retryable "busy" INNER_ERROR. */
+    maxQueue: number;
   };
   local: {
     /** `LOCAL_OCR_WORKERS`; undefined lets the engine pick its default for the machine. */
@@ -96,6 +100,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       retries: integer(env, 'EKYCPRO_RETRIES', 2, { min: 0, max: 10 }),
       breakerThreshold: integer(env, 'EKYCPRO_BREAKER_THRESHOLD', 5, { min: 1 }),
       breakerCooldownMs: integer(env, 'EKYCPRO_BREAKER_COOLDOWN_MS', 10_000, { min: 0 }),
+      maxConcurrency: integer(env, 'EKYCPRO_MAX_CONCURRENCY', 16, { min: 1 }),
+      maxQueue: integer(env, 'EKYCPRO_MAX_QUEUE', 64, { min: 0 }),
     },
     local: {
       workers: optionalInteger(env, 'LOCAL_OCR_WORKERS', { min: 1, max: 64 }),

@@ -14,6 +14,8 @@ describe('loadConfig', () => {
         retries: 2,
         breakerThreshold: 5,
         breakerCooldownMs: 10_000,
+        maxConcurrency: 16,
+        maxQueue: 64,
       },
       local: { workers: undefined, maxQueue: undefined },
       cache: { maxBytes: 64 * 1024 * 1024, ttlSeconds: 86_400 },
@@ -37,6 +39,11 @@ describe('loadConfig', () => {
     });
     expect(config.graphqlLimits).toEqual({ maxJsonBodyBytes: 2048, maxTokens: 300, maxDepth: 7, maxAliases: 0, maxDirectives: 3, maxCost: 900 });
     expect(() => loadConfig({ GRAPHQL_MAX_TOKENS: '10' })).toThrow(/GRAPHQL_MAX_TOKENS must be an integer in \[100, Infinity\], got "10"/);
+  });
+
+  it('reads the paid API concurrency bounds', () => {
+    expect(loadConfig({ EKYCPRO_MAX_CONCURRENCY: '3', EKYCPRO_MAX_QUEUE: '0' }).ekycpro).toMatchObject({ maxConcurrency: 3, maxQueue: 0 });
+    expect(() => loadConfig({ EKYCPRO_MAX_CONCURRENCY: '0' })).toThrow(/EKYCPRO_MAX_CONCURRENCY/);
   });
 
   it('reads the image limits; the pixel limit may be lowered, not raised past 40 MP', () => {

@@ -14,6 +14,8 @@ export async function createProvider(config: Pick<GatewayConfig, 'provider' | 'e
       timeoutMs: config.ekycpro.timeoutMs,
       retries: config.ekycpro.retries,
       breaker: { threshold: config.ekycpro.breakerThreshold, cooldownMs: config.ekycpro.breakerCooldownMs },
+      maxConcurrency: config.ekycpro.maxConcurrency,
+      maxQueue: config.ekycpro.maxQueue,
     });
   }
   const { createLocalProvider } = await import('./local/index.ts');

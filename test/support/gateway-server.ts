@@ -47,7 +47,14 @@ export async function startGatewayServer(options: GatewayServerOptions = {}): Pr
   const ownFake = !options.fake;
   const fake = options.fake ?? (await startFakeEkycpro());
   const config = { ...loadConfig({ KTP_PROVIDER: 'ekycpro', ...options.env }), ...options.config };
-  const ekycpro = createEkycproProvider({ url: fake.url, apiKey: FAKE_API_KEY, ...TEST_PROVIDER_OPTIONS, ...options.provider });
+  const ekycpro = createEkycproProvider({
+    url: fake.url,
+    apiKey: FAKE_API_KEY,
+    maxConcurrency: config.ekycpro.maxConcurrency,
+    maxQueue: config.ekycpro.maxQueue,
+    ...TEST_PROVIDER_OPTIONS,
+    ...options.provider,
+  });
 
   let settled = 0;
   const waiters: { count: number; resolve: () => void }[] = [];
