@@ -65,6 +65,24 @@ export interface GatewayConfig {
     /** `GRAPHQL_MAX_COST`, default 5000 (graphql-armor's cost). */
     maxCost: number;
   };
+  /**
+   * `MAX_BUFFERED_BYTES`, default 128 MiB: request bodies held in memory across every request in
+   * flight; a body that would pass it is refused at once (503 busy, REST INNER_ERROR).
+   */
+  maxBufferedBytes: number;
+  /** The HTTP server's bounds on slow and numerous clients, and its shutdown. */
+  server: {
+    /** `SERVER_HEADERS_TIMEOUT_MS`, default 10000: a request's headers must arrive within this. */
+    headersTimeoutMs: number;
+    /** `SERVER_REQUEST_TIMEOUT_MS`, default 30000: a whole request (headers and body) must arrive within this. */
+    requestTimeoutMs: number;
+    /** `SERVER_KEEP_ALIVE_TIMEOUT_MS`, default 5000: an idle kept-alive connection is closed after this. */
+    keepAliveTimeoutMs: number;
+    /** `MAX_CONNECTIONS`, default 1024: connections beyond this are closed as they arrive. */
+    maxConnections: number;
+    /** `SHUTDOWN_GRACE_MS`, default 30000: how long SIGTERM waits for requests in flight before exiting 1. */
+    shutdownGraceMs: number;
+  };
   /** What an image must be in pixels, once decoded, before any provider sees it. */
   imageLimits: {
     /** `IMAGE_MAX_PIXELS`, default 40,000,000, which is also the most it may be set to. */
@@ -126,11 +144,29 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       maxDirectives: integer(env, 'GRAPHQL_MAX_DIRECTIVES', 50, { min: 0 }),
       maxCost: integer(env, 'GRAPHQL_MAX_COST', 5000, { min: 100 }),
     },
+    maxBufferedBytes: integer(env, 'MAX_BUFFERED_BYTES', 128 * 1024 * 1024, { min: 1024 * 1024 }),
+    server: serverLimits(env),
     imageLimits: {
       maxPixels: integer(env, 'IMAGE_MAX_PIXELS', 40_000_000, { min: 4096, max: 40_000_000 }),
       minSide: integer(env, 'IMAGE_MIN_SIDE', 64, { min: 1 }),
       maxAspect: integer(env, 'IMAGE_MAX_ASPECT', 8, { min: 1 }),
     },
+  };
+}
+
+function serverLimits(env: Env): GatewayConfig['server'] {
+  const headersTimeoutMs = integer(env, 'SERVER_HEADERS_TIMEOUT_MS', 10_000, { min: 100 });
+  const requestTimeoutMs = integer(env, 'SERVER_REQUEST_TIMEOUT_MS', 30_000, { min: 100 });
+  // Node refuses a header timeout longer than the whole request's.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(`SERVER_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed SERVER_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  }
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: integer(env, 'SERVER_KEEP_ALIVE_TIMEOUT_MS', 5_000, { min: 100 }),
+    maxConnections: integer(env, 'MAX_CONNECTIONS', 1024, { min: 1 }),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 30_000, { min: 0 }),
   };
 }
 

@@ -3,7 +3,8 @@ import { createFetch } from '@whatwg-node/fetch';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig } from './config.ts';
-import { readLimitedBody, TOO_LARGE } from './http/limit-body.ts';
+import { createByteBudget, type ByteBudget } from './http/byte-budget.ts';
+import { ABORTED, OVER_BUDGET, readLimitedBody, TOO_LARGE } from './http/limit-body.ts';
 import { useMaxFieldOccurrences } from './http/use-max-field-occurrences.ts';
 import { useNoEcho } from './http/use-no-echo.ts';
 import { useQueryLimits } from './http/use-query-limits.ts';
@@ -19,7 +20,7 @@ import { subgraphSchema } from './schema/index.ts';
 import { SCALAR_ERRORS } from './schema/scalars.ts';
 
 export interface GatewayOptions {
-  config: Pick<GatewayConfig, 'cache' | 'maxRequestBytes' | 'maxRecognitionsPerOperation' | 'graphiql' | 'restApiKeys' | 'graphqlLimits' | 'imageLimits'> & {
+  config: Pick<GatewayConfig, 'cache' | 'maxRequestBytes' | 'maxRecognitionsPerOperation' | 'graphiql' | 'restApiKeys' | 'graphqlLimits' | 'imageLimits' | 'maxBufferedBytes'> & {
     /** The key the gateway itself sends upstream: never accepted from a client, even if listed in `restApiKeys`. */
     ekycpro?: Pick<GatewayConfig['ekycpro'], 'apiKey'>;
   };
@@ -33,6 +34,8 @@ export interface Gateway {
   handler: ServerAdapter<Record<string, never>, { handle(request: Request): Promise<Response> }>;
   yoga: YogaServerInstance<Record<string, never>, GraphQLContext>;
   recognizer: Recognizer;
+  /** Bytes of request bodies held right now, across every request in flight (`MAX_BUFFERED_BYTES`). */
+  bufferedBytes: ByteBudget;
   close(): Promise<void>;
 }
 
@@ -72,11 +75,13 @@ export function createGateway({ config, provider, cache }: GatewayOptions): Gate
     logging: 'warn',
   });
 
+  const bufferedBytes = createByteBudget(config.maxBufferedBytes);
   const contractEndpoint = createContractEndpoint({
     recognizer,
     clientApiKeys: config.restApiKeys,
     upstreamApiKey: config.ekycpro?.apiKey,
     maxRequestBytes: config.maxRequestBytes,
+    bufferedBytes,
   });
 
   const handle = async (request: Request): Promise<Response> => {
@@ -93,21 +98,36 @@ export function createGateway({ config, provider, cache }: GatewayOptions): Gate
     // is parsed (JSON, then GraphQL) on the event loop.
     const multipart = request.headers.get('content-type')?.toLowerCase().startsWith('multipart/form-data') ?? false;
     const limit = multipart ? config.maxRequestBytes : Math.min(config.maxRequestBytes, config.graphqlLimits.maxJsonBodyBytes);
-    const body = await readLimitedBody(request, limit);
-    if (body === TOO_LARGE) {
-      return Response.json(
-        { errors: [{ message: `Request body larger than ${limit} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] },
-        // Closing the connection is the only way to stop a client that is still sending.
-        { status: 413, headers: { connection: 'close' } },
-      );
+    // The body's bytes stay charged until the answer is made: the image and its copies live that long.
+    const lease = bufferedBytes.lease();
+    try {
+      const body = await readLimitedBody(request, limit, lease);
+      if (body === TOO_LARGE) {
+        return Response.json(
+          { errors: [{ message: `Request body larger than ${limit} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] },
+          // Closing the connection is the only way to stop a client that is still sending.
+          { status: 413, headers: { connection: 'close' } },
+        );
+      }
+      if (body === OVER_BUDGET) {
+        return Response.json(
+          { errors: [{ message: 'The server is busy with other uploads; retry shortly', extensions: { code: 'SERVER_BUSY' } }] },
+          { status: 503, headers: { connection: 'close', 'retry-after': '1' } },
+        );
+      }
+      // Nobody is left to read an answer; this one only ends the handler.
+      if (body === ABORTED) return new Response(null, { status: 400, headers: { connection: 'close' } });
+      return await yoga.fetch(new URL(request.url), { method: request.method, headers: request.headers, body, signal: request.signal });
+    } finally {
+      lease.release();
     }
-    return yoga.fetch(new URL(request.url), { method: request.method, headers: request.headers, body, signal: request.signal });
   };
 
   return {
     handler: createServerAdapter<Record<string, never>, { handle(request: Request): Promise<Response> }>({ handle }),
     yoga,
     recognizer,
+    bufferedBytes,
     close: async () => {
       await provider.close?.();
     },

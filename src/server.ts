@@ -1,6 +1,6 @@
-import { createServer } from 'node:http';
 import { ConfigError, loadConfig } from './config.ts';
 import { createGateway, GRAPHQL_PATH } from './gateway.ts';
+import { createNodeServer } from './http/node-server.ts';
 import { createProvider } from './providers/index.ts';
 
 /**
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const provider = await createProvider(config);
   const gateway = createGateway({ config, provider });
-  const server = createServer(gateway.handler);
+  const { server, shutdown } = createNodeServer(gateway.handler, config.server);
 
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();
@@ -22,19 +22,19 @@ async function main(): Promise<void> {
   }
 
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`ktp-gateway: ${signal}, finishing requests in flight`);
-    // A recognition in flight may already be paid for: let it finish before closing the provider.
-    server.close(() => {
-      gateway.close().finally(() => process.exit(0));
-    });
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(1), 30_000).unref();
+    // Idle and slow connections close at once; a recognition already received (it may be paid
+    // for) is answered first. Exit 0 unless the grace period cut some of them off.
+    const ended = await shutdown(config.server.shutdownGraceMs);
+    await gateway.close().catch(() => {});
+    if (ended === 'forced') console.error(`ktp-gateway: requests still in flight after ${config.server.shutdownGraceMs} ms were cut off`);
+    process.exit(ended === 'clean' ? 0 : 1);
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

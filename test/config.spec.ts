@@ -25,6 +25,8 @@ describe('loadConfig', () => {
       restApiKeys: [],
       graphqlLimits: { maxJsonBodyBytes: 65_536, maxTokens: 1000, maxDepth: 10, maxAliases: 15, maxDirectives: 50, maxCost: 5000 },
       imageLimits: { maxPixels: 40_000_000, minSide: 64, maxAspect: 8 },
+      maxBufferedBytes: 128 * 1024 * 1024,
+      server: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 1024, shutdownGraceMs: 30_000 },
     });
   });
 
@@ -39,6 +41,22 @@ describe('loadConfig', () => {
     });
     expect(config.graphqlLimits).toEqual({ maxJsonBodyBytes: 2048, maxTokens: 300, maxDepth: 7, maxAliases: 0, maxDirectives: 3, maxCost: 900 });
     expect(() => loadConfig({ GRAPHQL_MAX_TOKENS: '10' })).toThrow(/GRAPHQL_MAX_TOKENS must be an integer in \[100, Infinity\], got "10"/);
+  });
+
+  it('reads the server bounds and the buffered-bytes budget', () => {
+    const config = loadConfig({
+      MAX_BUFFERED_BYTES: '2097152',
+      SERVER_HEADERS_TIMEOUT_MS: '2000',
+      SERVER_REQUEST_TIMEOUT_MS: '9000',
+      SERVER_KEEP_ALIVE_TIMEOUT_MS: '1000',
+      MAX_CONNECTIONS: '50',
+      SHUTDOWN_GRACE_MS: '0',
+    });
+    expect(config.maxBufferedBytes).toBe(2_097_152);
+    expect(config.server).toEqual({ headersTimeoutMs: 2000, requestTimeoutMs: 9000, keepAliveTimeoutMs: 1000, maxConnections: 50, shutdownGraceMs: 0 });
+    expect(() => loadConfig({ SERVER_HEADERS_TIMEOUT_MS: '20000', SERVER_REQUEST_TIMEOUT_MS: '10000' })).toThrow(
+      /SERVER_HEADERS_TIMEOUT_MS \(20000\) must not exceed SERVER_REQUEST_TIMEOUT_MS \(10000\)/,
+    );
   });
 
   it('reads the paid API concurrency bounds', () => {

@@ -1,15 +1,27 @@
+import type { ByteLease } from './byte-budget.ts';
+
 /**
  * Reads a request body into memory, but never more than `maxBytes` of it: a declared
  * Content-Length over the cap is refused before a byte is read, and a chunked body is cut off
- * as soon as it passes the cap. Returns the bytes, or `TOO_LARGE` (each route answers it in
- * its own shape, with HTTP 413).
+ * as soon as it passes the cap. With a `lease`, every byte is also charged to the process-wide
+ * budget of buffered bodies, and a body the budget cannot hold is refused the same way
+ * (`OVER_BUDGET`). Returns the bytes, or the reason there are none (each route answers it in its
+ * own shape): `TOO_LARGE` (413), `OVER_BUDGET` (busy, retry), `ABORTED` (the client went away or
+ * the server's request timeout closed the connection; nobody is left to answer).
  */
 export const TOO_LARGE = Symbol('request body too large');
+export const OVER_BUDGET = Symbol('too many bodies buffered');
+export const ABORTED = Symbol('request body not received');
 
-export async function readLimitedBody(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer> | typeof TOO_LARGE> {
+export type BodyRefusal = typeof TOO_LARGE | typeof OVER_BUDGET | typeof ABORTED;
+
+export async function readLimitedBody(request: Request, maxBytes: number, lease?: ByteLease): Promise<Uint8Array<ArrayBuffer> | BodyRefusal> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > maxBytes) return TOO_LARGE;
   if (!request.body) return new Uint8Array(0);
+  // The declared length is charged up front; a body that lies about it is charged as it comes.
+  let charged = Number.isFinite(declared) && declared > 0 ? declared : 0;
+  if (lease && charged > 0 && !lease.take(charged)) return OVER_BUDGET;
 
   const reader = request.body.getReader();
   const chunks: Uint8Array<ArrayBuffer>[] = [];
@@ -24,8 +36,17 @@ export async function readLimitedBody(request: Request, maxBytes: number): Promi
         await reader.cancel().catch(() => {});
         return TOO_LARGE;
       }
-      chunks.push(value);
+      if (lease && total > charged) {
+        if (!lease.take(total - charged)) {
+          await reader.cancel().catch(() => {});
+          return OVER_BUDGET;
+        }
+        charged = total;
+      }
+      chunks.push(value as Uint8Array<ArrayBuffer>);
     }
+  } catch {
+    return ABORTED;
   } finally {
     reader.releaseLock();
   }

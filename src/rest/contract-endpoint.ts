@@ -2,7 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { CONTRACT_FIELD_KEYS, CONTRACT_MESSAGES, type ContractErrorStatus, type ContractStatus } from '../contract.ts';
 import type { Outcome } from '../outcome.ts';
 import type { Recognizer } from '../recognition/recognizer.ts';
-import { readLimitedBody, TOO_LARGE } from '../http/limit-body.ts';
+import type { ByteBudget } from '../http/byte-budget.ts';
+import { ABORTED, OVER_BUDGET, readLimitedBody, TOO_LARGE } from '../http/limit-body.ts';
 import { decodeImgParameter } from './decode-img.ts';
 
 export interface ContractEndpointOptions {
@@ -13,6 +14,8 @@ export interface ContractEndpointOptions {
   upstreamApiKey?: string | undefined;
   /** Bodies larger than this are refused with 413 before they are buffered. */
   maxRequestBytes: number;
+  /** The process-wide budget of buffered request bodies; a body it cannot hold is answered INNER_ERROR (busy). */
+  bufferedBytes?: ByteBudget;
 }
 
 /**
@@ -24,7 +27,7 @@ export interface ContractEndpointOptions {
  * branch on `status`, and some HTTP clients throw on 4xx); only refusals that happen before the
  * contract applies get another code: 401 (client key), 405 (method), 413 (body over the cap).
  */
-export function createContractEndpoint({ recognizer, clientApiKeys, upstreamApiKey, maxRequestBytes }: ContractEndpointOptions) {
+export function createContractEndpoint({ recognizer, clientApiKeys, upstreamApiKey, maxRequestBytes, bufferedBytes }: ContractEndpointOptions) {
   // Keys are required as soon as any is configured, even when the only one was the upstream key.
   const keysRequired = clientApiKeys.length > 0;
   const keys = clientApiKeys.filter((key) => key !== upstreamApiKey).map((key) => Buffer.from(key));
@@ -41,16 +44,26 @@ export function createContractEndpoint({ recognizer, clientApiKeys, upstreamApiK
       return answer('INVALID_REQUEST', CONTRACT_MESSAGES.INVALID_REQUEST);
     }
     // Checked before the body is read: a refused client costs no buffering.
-    const body = await readLimitedBody(request, maxRequestBytes);
-    if (body === TOO_LARGE) {
-      return answer('IMAGE_INVALID_SIZE', CONTRACT_MESSAGES.IMAGE_INVALID_SIZE, { status: 413, headers: { connection: 'close' } });
-    }
-    const img = new URLSearchParams(new TextDecoder().decode(body)).get('img');
-    const bytes = img ? decodeImgParameter(img) : null;
-    if (!bytes || bytes.byteLength === 0) return answer('INVALID_REQUEST', CONTRACT_MESSAGES.INVALID_REQUEST);
+    const lease = bufferedBytes?.lease();
+    try {
+      const body = await readLimitedBody(request, maxRequestBytes, lease);
+      if (body === TOO_LARGE) {
+        return answer('IMAGE_INVALID_SIZE', CONTRACT_MESSAGES.IMAGE_INVALID_SIZE, { status: 413, headers: { connection: 'close' } });
+      }
+      if (body === OVER_BUDGET) {
+        // The contract's own free "try again later", as the paid API answers when it is overloaded.
+        return answer('INNER_ERROR', CONTRACT_MESSAGES.INNER_ERROR, { headers: { connection: 'close', 'retry-after': '1' } });
+      }
+      if (body === ABORTED) return answer('INVALID_REQUEST', CONTRACT_MESSAGES.INVALID_REQUEST, { headers: { connection: 'close' } });
+      const img = new URLSearchParams(new TextDecoder().decode(body)).get('img');
+      const bytes = img ? decodeImgParameter(img) : null;
+      if (!bytes || bytes.byteLength === 0) return answer('INVALID_REQUEST', CONTRACT_MESSAGES.INVALID_REQUEST);
 
-    const outcome = await recognizer.recognize(bytes, { signal: request.signal });
-    return printOutcome(outcome);
+      const outcome = await recognizer.recognize(bytes, { signal: request.signal });
+      return printOutcome(outcome);
+    } finally {
+      lease?.release();
+    }
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readLimitedBody, TOO_LARGE } from '../../src/http/limit-body.ts';
+import { createByteBudget } from '../../src/http/byte-budget.ts';
+import { ABORTED, OVER_BUDGET, readLimitedBody, TOO_LARGE } from '../../src/http/limit-body.ts';
 
 function chunkedRequest(chunks: Uint8Array[], onPull?: (index: number) => void): Request {
   let index = 0;
@@ -70,5 +71,62 @@ describe('readLimitedBody', () => {
       duplex: 'half',
     } as RequestInit);
     expect(await readLimitedBody(request, 1000)).toBe(TOO_LARGE);
+  });
+});
+
+describe('readLimitedBody with the buffered-bytes budget', () => {
+  it('charges a declared length up front, and refuses a body the budget cannot hold before reading it', async () => {
+    const budget = createByteBudget(1000);
+    const held = budget.lease();
+    expect(held.take(600)).toBe(true);
+    let pulled = false;
+    const request = new Request('http://gateway.test/', {
+      method: 'POST',
+      headers: { 'content-length': '500' },
+      body: new ReadableStream({ pull: () => void (pulled = true) }, { highWaterMark: 0 }),
+      duplex: 'half',
+    } as RequestInit);
+    const lease = budget.lease();
+    expect(await readLimitedBody(request, 10_000, lease)).toBe(OVER_BUDGET);
+    expect(pulled).toBe(false);
+    expect(budget.used).toBe(600);
+    held.release();
+    held.release(); // idempotent
+    expect(budget.used).toBe(0);
+  });
+
+  it('charges a chunked body as it arrives, and stops reading when the budget runs out', async () => {
+    const budget = createByteBudget(1000);
+    const pulls: number[] = [];
+    const lease = budget.lease();
+    const chunks = Array.from({ length: 10 }, () => new Uint8Array(300));
+    expect(await readLimitedBody(chunkedRequest(chunks, (i) => pulls.push(i)), 10_000, lease)).toBe(OVER_BUDGET);
+    expect(Math.max(...pulls)).toBeLessThan(5);
+    expect(budget.used).toBe(900);
+    lease.release();
+    expect(budget.used).toBe(0);
+  });
+
+  it('keeps the bytes of a body it read charged until the lease is released', async () => {
+    const budget = createByteBudget(1000);
+    const lease = budget.lease();
+    expect(await readLimitedBody(chunkedRequest([new Uint8Array(400), new Uint8Array(100)]), 10_000, lease)).toHaveLength(500);
+    expect(budget.used).toBe(500);
+    lease.release();
+    expect(budget.used).toBe(0);
+  });
+
+  it('answers ABORTED when the body stream fails (a client gone, a request timeout)', async () => {
+    const request = new Request('http://gateway.test/', {
+      method: 'POST',
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(new Uint8Array(10));
+          controller.error(new Error('aborted'));
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(await readLimitedBody(request, 1000, createByteBudget(1000).lease())).toBe(ABORTED);
   });
 });

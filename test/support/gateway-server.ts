@@ -1,8 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import { loadConfig, type GatewayConfig } from '../../src/config.ts';
 import { createGateway, type Gateway } from '../../src/gateway.ts';
+import { createNodeServer } from '../../src/http/node-server.ts';
 import { createEkycproProvider, type EkycproProviderOptions } from '../../src/providers/ekycpro/index.ts';
 import type { KtpProvider } from '../../src/providers/provider.ts';
 import { FAKE_API_KEY, startFakeEkycpro, type FakeEkycpro } from './fake-ekycpro.ts';
@@ -72,7 +73,8 @@ export async function startGatewayServer(options: GatewayServerOptions = {}): Pr
   };
 
   const gateway = createGateway({ config, provider });
-  const server = createServer(gateway.handler);
+  // The production server, with its timeouts and connection cap from `config.server`.
+  const { server } = createNodeServer(gateway.handler, config.server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
