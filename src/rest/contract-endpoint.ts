@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { CONTRACT_FIELD_KEYS, CONTRACT_MESSAGES, type ContractErrorStatus, type ContractStatus } from '../contract.ts';
 import type { Outcome } from '../outcome.ts';
 import type { Recognizer } from '../recognition/recognizer.ts';
@@ -30,7 +30,7 @@ export interface ContractEndpointOptions {
 export function createContractEndpoint({ recognizer, clientApiKeys, upstreamApiKey, maxRequestBytes, bufferedBytes }: ContractEndpointOptions) {
   // Keys are required as soon as any is configured, even when the only one was the upstream key.
   const keysRequired = clientApiKeys.length > 0;
-  const keys = clientApiKeys.filter((key) => key !== upstreamApiKey).map((key) => Buffer.from(key));
+  const keys = clientApiKeys.filter((key) => key !== upstreamApiKey).map(digest);
 
   return async function handleContractRequest(request: Request): Promise<Response> {
     if (request.method !== 'POST') {
@@ -89,9 +89,19 @@ function answer(status: ContractStatus, message: string, init: ResponseInit = {}
   return Response.json({ status, message }, init);
 }
 
+/**
+ * Compared as SHA-256 digests, in constant time, against every configured key: the digests all
+ * have one length, so neither a byte-by-byte guess nor the key's length shows in the timing, and
+ * no early return tells which key (or whether any) came close.
+ */
 function isKnownKey(given: string | null, keys: Buffer[]): boolean {
   if (!given) return false;
-  const candidate = Buffer.from(given);
-  // Compared in constant time so the key cannot be guessed byte by byte from response timings.
-  return keys.some((key) => key.length === candidate.length && timingSafeEqual(key, candidate));
+  const candidate = digest(given);
+  let known = false;
+  for (const key of keys) known = timingSafeEqual(key, candidate) || known;
+  return known;
+}
+
+function digest(key: string): Buffer {
+  return createHash('sha256').update(key).digest();
 }

@@ -368,6 +368,8 @@ describe('X-API-Key with REST_API_KEYS configured', () => {
     ['a wrong key', { 'x-api-key': 'client-key-gamma' }],
     ['a configured key with a different case', { 'x-api-key': CLIENT_KEYS[0]!.toUpperCase() }],
     ['a prefix of a configured key', { 'x-api-key': CLIENT_KEYS[0]!.slice(0, -1) }],
+    ['a configured key with one character more', { 'x-api-key': `${CLIENT_KEYS[0]!}x` }],
+    ['a key of 4 KB', { 'x-api-key': 'k'.repeat(4096) }],
     ['the gateway’s own upstream key', { 'x-api-key': FAKE_API_KEY }],
   ])('%s → 401 in the contract shape, zero calls', async (_name, key) => {
     const { response, body, newCalls } = await recognizeRest(await nextJpeg(), keyedGw, { 'content-type': FORM, ...key });
