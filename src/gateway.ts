@@ -4,6 +4,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig } from './config.ts';
 import { createByteBudget, type ByteBudget } from './http/byte-budget.ts';
+import { createDocumentCache } from './http/document-cache.ts';
 import { ABORTED, OVER_BUDGET, readLimitedBody, TOO_LARGE } from './http/limit-body.ts';
 import { useMaxFieldOccurrences } from './http/use-max-field-occurrences.ts';
 import { useNoEcho } from './http/use-no-echo.ts';
@@ -59,6 +60,8 @@ export function createGateway({ config, provider, cache }: GatewayOptions): Gate
     context: ({ request }) => createGraphQLContext(recognizer, request.signal),
     graphiql: config.graphiql ? { title: 'ktp-gateway', defaultQuery: GRAPHIQL_DEFAULT_QUERY } : false,
     landingPage: false,
+    // Only short documents are cached by their text (see createDocumentCache for why).
+    parserAndValidationCache: { documentCache: createDocumentCache(), errorCache: createDocumentCache<unknown>() },
     // One file per request: the multipart parser refuses a second one instead of buffering it.
     // The `operations` and `map` fields are JSON like a non-multipart body, and capped like one.
     fetchAPI: createFetch({

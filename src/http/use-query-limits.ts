@@ -49,7 +49,8 @@ export function useQueryLimits(options: QueryLimitsOptions = {}): Plugin {
     onPluginInit({ addPlugin }) {
       addPlugin(maxTokensPlugin({ n: limits.maxTokens }));
       addPlugin(maxDepthPlugin({ n: limits.maxDepth, ignoreIntrospection: true }));
-      addPlugin(maxAliasesPlugin({ n: limits.maxAliases }));
+      // graphql-armor lets `__typename` aliases through by default; each is still work, so every alias counts.
+      addPlugin(maxAliasesPlugin({ n: limits.maxAliases, allowList: [] }));
       addPlugin(maxDirectivesPlugin({ n: limits.maxDirectives }));
       addPlugin(costLimitPlugin({ maxCost: limits.maxCost, ignoreIntrospection: true }));
     },

@@ -101,7 +101,7 @@ function chunk(type: string, data: Uint8Array = new Uint8Array(0)): Uint8Array {
  * A real decompression bomb: a valid PNG whose IDAT inflates to every row of the claimed canvas
  * (all zeros). Z_RLE compresses zeros at deflate's ~1000:1 bound in a fraction of a second.
  */
-async function pngBomb(width: number, height: number, bitDepth: 1 | 8, colourType: 0 | 2, tag: Uint8Array): Promise<Uint8Array> {
+async function pngBomb(width: number, height: number, bitDepth: 1 | 8 | 16, colourType: 0 | 2, tag: Uint8Array): Promise<Uint8Array> {
   const channels = colourType === 2 ? 3 : 1;
   const rowBytes = 1 + Math.ceil((width * channels * bitDepth) / 8);
   const idat = await deflateZeros(rowBytes * height);
@@ -139,6 +139,17 @@ function corruptIdat(png: Uint8Array): Uint8Array {
     at += 12 + length;
   }
   throw new Error('no IDAT');
+}
+
+/** A valid PNG of zeros (black) of any size, made cheaply: for memory benchmarks of large, legitimate images. */
+export function blackPng(width: number, height: number, bitDepth: 8 | 16, text: string): Promise<Uint8Array> {
+  return pngBomb(width, height, bitDepth, 2, new TextEncoder().encode(text));
+}
+
+/** The same PNG with a tEXt chunk added before IEND: other bytes, the same pixels. */
+export function pngWithText(png: Uint8Array, text: string): Uint8Array {
+  const iend = png.byteLength - 12;
+  return concat(png.subarray(0, iend), chunk('tEXt', new TextEncoder().encode(`Comment\u0000${text}`)), png.subarray(iend));
 }
 
 // --- JPEG ------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ export async function postImage(bytes: Uint8Array, options: PostImageOptions): P
         'x-api-key': options.apiKey,
         accept: 'application/json',
       },
-      body: new URLSearchParams({ img: Buffer.from(bytes).toString('base64') }).toString(),
+      body: formBody(bytes),
       signal: controller.signal,
     });
     responded = true;
@@ -43,6 +43,16 @@ export async function postImage(bytes: Uint8Array, options: PostImageOptions): P
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * `img=<base64>`, form-encoded. Base64 needs only `+`, `/` and `=` escaped; three native replaces
+ * do it, where URLSearchParams percent-encodes 2.8 MB of base64 a character at a time in
+ * JavaScript (tens of milliseconds of event loop per 2 MiB image).
+ */
+export function formBody(bytes: Uint8Array): string {
+  const base64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  return `img=${base64.replaceAll('+', '%2B').replaceAll('/', '%2F').replaceAll('=', '%3D')}`;
 }
 
 function isConnectionRefused(error: unknown): boolean {

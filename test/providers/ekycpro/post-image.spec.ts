@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { postImage } from '../../../src/providers/ekycpro/post-image.ts';
+import { formBody, postImage } from '../../../src/providers/ekycpro/post-image.ts';
 import { contentHash } from '../../../src/recognition/content-hash.ts';
 import { FAKE_API_KEY, startFakeEkycpro, type FakeEkycpro } from '../../support/fake-ekycpro.ts';
 import { testJpeg } from '../../support/images.ts';
@@ -77,5 +77,14 @@ describe('postImage', () => {
     });
     expect(result).toEqual({ kind: 'answered', httpStatus: 200, bodyText: '{"status":"FAIL"}' });
     expect(seen).toEqual(['http://upstream.invalid/x', `img=${encodeURIComponent(Buffer.from([1, 2, 3]).toString('base64'))}`]);
+  });
+});
+
+describe('formBody', () => {
+  it('is exactly what URLSearchParams makes of the base64, for every byte value', () => {
+    const bytes = Uint8Array.from({ length: 3 * 256 + 2 }, (_, i) => (i * 7919) % 256); // ends with padding
+    const expected = new URLSearchParams({ img: Buffer.from(bytes).toString('base64') }).toString();
+    expect(formBody(bytes)).toBe(expected);
+    expect(formBody(bytes.subarray(1, 100))).toBe(new URLSearchParams({ img: Buffer.from(bytes.subarray(1, 100)).toString('base64') }).toString());
   });
 });
