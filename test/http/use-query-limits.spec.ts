@@ -1,6 +1,7 @@
 import { getIntrospectionQuery } from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
+import { createDocumentCache } from '../../src/http/document-cache.ts';
 import { useQueryLimits, type QueryLimitsOptions } from '../../src/http/use-query-limits.ts';
 
 function setup(options: QueryLimitsOptions = {}) {
@@ -87,6 +88,8 @@ describe('useQueryLimits', () => {
     expect((await post(nested(2))).body.errors).toBeUndefined();
     expect((await post(nested(4))).message).toBe('Syntax Error: Query depth limit of 4 exceeded, found 6.');
     expect((await post(aliases(4))).message).toBe('Syntax Error: Aliases limit of 3 exceeded, found 4.');
+    // graphql-armor exempts `__typename` aliases by default; each is work all the same.
+    expect((await post('{ a: __typename b: __typename c: __typename d: __typename }')).message).toBe('Syntax Error: Aliases limit of 3 exceeded, found 4.');
     expect((await post('{ ping @skip(if: false) @include(if: true) @skip(if: false) }')).message).toBe(
       'Syntax Error: Directives limit of 2 exceeded, found 3.',
     );
@@ -106,5 +109,15 @@ describe('useQueryLimits', () => {
       expect(message).toBe('Syntax Error: Query depth limit of 10 exceeded, found 83.');
     }
     expect(runs()).toBe(0);
+  });
+});
+
+describe('createDocumentCache', () => {
+  it('keeps short documents and never long ones (V8 hashes strings over 16,383 characters by length alone)', () => {
+    const cache = createDocumentCache<string>({ maxChars: 10 });
+    cache.set('{ a }', 'short');
+    cache.set('{ a } # padded', 'long');
+    expect(cache.get('{ a }')).toBe('short');
+    expect(cache.get('{ a } # padded')).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { KtpProvider } from '../provider.ts';
 import { ocrError, type ErrorOutcome, type ProviderOutcome } from '../../outcome.ts';
 import { createCircuitBreaker, type CallResult, type CircuitBreakerOptions } from './circuit-breaker.ts';
-import { createConcurrencyLimit } from './limit-concurrency.ts';
+import { createConcurrencyLimit } from '../../limit-concurrency.ts';
 import { parseContractAnswer, unavailable } from './parse-answer.ts';
 import { postImage, type PostResult } from './post-image.ts';
 import { withRetry } from './retry.ts';

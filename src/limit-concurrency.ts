@@ -16,10 +16,11 @@ export interface ConcurrencyLimit {
 }
 
 /**
- * Bounds the calls open at the paid API, and the requests waiting for one. Each call holds its
- * image and its base64 copy in memory; without a bound, 300 concurrent uploads held 2.6 GB and
- * 180 open calls. Past the queue the caller answers "busy" at once, which is free and retryable,
- * instead of letting memory and latency grow.
+ * A counting semaphore with a bounded, abortable FIFO queue: work beyond `max` waits its turn,
+ * and beyond `maxQueue` is refused at once so the caller can answer "busy" (free, retryable)
+ * instead of letting memory and latency grow. The paid provider bounds its open calls with it
+ * (each holds an image and its base64 copy: 300 concurrent uploads once held 2.6 GB and 180
+ * open calls), and the image validation its concurrent decodes.
  */
 export function createConcurrencyLimit({ max, maxQueue }: ConcurrencyLimitOptions): ConcurrencyLimit {
   let active = 0;
