@@ -46,13 +46,12 @@ export async function postImage(bytes: Uint8Array, options: PostImageOptions): P
 }
 
 /**
- * `img=<base64>`, form-encoded. Base64 needs only `+`, `/` and `=` escaped; three native replaces
- * do it, where URLSearchParams percent-encodes 2.8 MB of base64 a character at a time in
- * JavaScript (tens of milliseconds of event loop per 2 MiB image).
+ * `img=<base64>`, form-encoded, as the contract shows it. URLSearchParams measured fastest at it
+ * (2 MB: 40 ms, where three replaceAll passes took 100 ms and encodeURIComponent 59 ms, on the
+ * loaded reference machine); it runs on the event loop, so the calls open at once are bounded.
  */
 export function formBody(bytes: Uint8Array): string {
-  const base64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-  return `img=${base64.replaceAll('+', '%2B').replaceAll('/', '%2F').replaceAll('=', '%3D')}`;
+  return new URLSearchParams({ img: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') }).toString();
 }
 
 function isConnectionRefused(error: unknown): boolean {
