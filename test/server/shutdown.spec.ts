@@ -54,7 +54,8 @@ function rawConnection(origin: string): Promise<{ socket: Socket; closed: Promis
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname);
     socket.on('error', () => {});
-    const closed = once(socket, 'close').then(() => undefined);
+    // Not events.once: it would reject on the ECONNRESET of a connection the server cuts.
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
     socket.once('connect', () => resolve({ socket, closed }));
     socket.once('error', reject);
   });
