@@ -71,7 +71,7 @@ describe('postImage', () => {
       apiKey: 'k',
       timeoutMs: 1_000,
       fetch: async (input, init) => {
-        seen.push(String(input), String(init?.body));
+        seen.push(String(input), Buffer.from(init?.body as Uint8Array).toString('latin1'));
         return new Response('{"status":"FAIL"}', { status: 200 });
       },
     });
@@ -81,10 +81,22 @@ describe('postImage', () => {
 });
 
 describe('formBody', () => {
-  it('is exactly what URLSearchParams makes of the base64, for every byte value', () => {
-    const bytes = Uint8Array.from({ length: 3 * 256 + 2 }, (_, i) => (i * 7919) % 256); // ends with padding
-    const expected = new URLSearchParams({ img: Buffer.from(bytes).toString('base64') }).toString();
-    expect(formBody(bytes)).toBe(expected);
-    expect(formBody(bytes.subarray(1, 100))).toBe(new URLSearchParams({ img: Buffer.from(bytes.subarray(1, 100)).toString('base64') }).toString());
+  it('is byte for byte what URLSearchParams makes of the base64, across slice boundaries and padding', async () => {
+    for (const length of [0, 1, 2, 3, 49_151, 49_152, 49_153, 2 * 49_152 + 2, 300_001]) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 7919 + (i >> 5)) % 256);
+      const expected = new URLSearchParams({ img: Buffer.from(bytes).toString('base64') }).toString();
+      expect(Buffer.from(await formBody(bytes)).toString('latin1'), `length ${length}`).toBe(expected);
+    }
+  });
+
+  it('gives the event loop a turn between slices', async () => {
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 0);
+    try {
+      await formBody(new Uint8Array(20 * 49_152));
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(turns).toBeGreaterThan(0);
   });
 });
