@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { BmpError, decodeBmp, readBmpHeader } from '../../../src/image/bmp.ts';
 import { decodeImage, UndecodableImageError } from '../../../src/providers/local/pipeline/decode.ts';
+import { sniffFormat } from '../../../src/recognition/inspect-image.ts';
+import { hostileImages } from '../../support/hostile-images.ts';
 
 type Rgb = [number, number, number];
 
@@ -122,6 +124,19 @@ describe('decodeBmp', () => {
 });
 
 describe('decodeImage', () => {
+  it('refuses every hostile file as undecodable, or decodes it shrunk to at most 1600 px a side: never a crash', async () => {
+    for (const file of await hostileImages(51)) {
+      const format = sniffFormat(file.bytes)!;
+      try {
+        const raster = await decodeImage(file.bytes, format);
+        expect(Math.max(raster.width, raster.height), file.name).toBeLessThanOrEqual(1600);
+        expect(raster.data.byteLength, file.name).toBe(raster.width * raster.height * 3);
+      } catch (error) {
+        expect(error, file.name).toBeInstanceOf(UndecodableImageError);
+      }
+    }
+  });
+
   it('shrinks a large BMP on load to at most 1600 px a side', async () => {
     const wide = bmp(Array.from({ length: 40 }, () => Array.from({ length: 3200 }, (): Rgb => [10, 20, 30])));
     const raster = await decodeImage(wide, 'bmp');
