@@ -108,8 +108,20 @@ async function pngBomb(width: number, height: number, bitDepth: 1 | 8 | 16, colo
   return pngOf([ihdr(width, height, bitDepth, colourType), chunk('tEXt', tag), chunk('IDAT', idat), chunk('IEND')]);
 }
 
+/** Deflated zeros by length: the same canvas is asked for by many suites in one process. */
+const deflatedZeros = new Map<number, Promise<Uint8Array>>();
+
 /** Zeros deflated in slices (the whole canvas would be hundreds of megabytes), with Z_RLE: ~0.2 s per 400 MB. */
-async function deflateZeros(total: number): Promise<Uint8Array> {
+function deflateZeros(total: number): Promise<Uint8Array> {
+  let deflated = deflatedZeros.get(total);
+  if (!deflated) {
+    deflated = deflateZerosNow(total);
+    deflatedZeros.set(total, deflated);
+  }
+  return deflated;
+}
+
+async function deflateZerosNow(total: number): Promise<Uint8Array> {
   const deflate = createDeflate({ level: 9, memLevel: 9, strategy: constants.Z_RLE });
   const parts: Uint8Array[] = [];
   deflate.on('data', (part: Buffer) => parts.push(part));
