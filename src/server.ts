@@ -13,14 +13,6 @@ async function main(): Promise<void> {
   const gateway = createGateway({ config, provider });
   const { server, shutdown } = createNodeServer(gateway.handler, config.server);
 
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  console.log(`ktp-gateway: provider "${provider.name}", GraphQL on http://localhost:${port}${GRAPHQL_PATH}, REST on http://localhost:${port}/v1/id_ocr/general`);
-  if (provider.name === 'ekycpro' && !config.ekycpro.apiKey) {
-    console.warn('ktp-gateway: EKYCPRO_API_KEY is not set; recognitions will answer UPSTREAM_UNAVAILABLE until it is.');
-  }
-
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -33,8 +25,17 @@ async function main(): Promise<void> {
     if (ended === 'forced') console.error(`ktp-gateway: requests still in flight after ${config.server.shutdownGraceMs} ms were cut off`);
     process.exit(ended === 'clean' ? 0 : 1);
   };
+  // Before the socket opens and the line below announces it: a signal from then on is graceful.
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  console.log(`ktp-gateway: provider "${provider.name}", GraphQL on http://localhost:${port}${GRAPHQL_PATH}, REST on http://localhost:${port}/v1/id_ocr/general`);
+  if (provider.name === 'ekycpro' && !config.ekycpro.apiKey) {
+    console.warn('ktp-gateway: EKYCPRO_API_KEY is not set; recognitions will answer UPSTREAM_UNAVAILABLE until it is.');
+  }
 }
 
 main().catch((error: unknown) => {
