@@ -6,7 +6,7 @@
  */
 import sharp from 'sharp';
 import { sniffFormat } from '../src/recognition/inspect-image.ts';
-import { decodeBmp } from '../src/providers/local/pipeline/bmp.ts';
+import { decodeBmp } from '../src/image/bmp.ts';
 
 export interface RawEngineResult {
   /** What ocr-node returned, NFKC-normalised like our own lines, top to bottom. */

@@ -83,7 +83,7 @@ export async function runCli(
 
   const provider = await createProvider(config);
   try {
-    const recognizer = createRecognizer({ provider, cache: createMemoryCache({ maxBytes: 0 }) });
+    const recognizer = createRecognizer({ provider, cache: createMemoryCache({ maxBytes: 0 }), imageLimits: config.imageLimits });
     const result = await execute({
       schema: subgraphSchema,
       document: parse(RECOGNIZE_KTP_OPERATION),

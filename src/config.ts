@@ -24,6 +24,10 @@ export interface GatewayConfig {
     breakerThreshold: number;
     /** `EKYCPRO_BREAKER_COOLDOWN_MS`, default 10000: how long an open circuit answers at once. */
     breakerCooldownMs: number;
+    /** `EKYCPRO_MAX_CONCURRENCY`, default 16: calls open at the paid API at once. */
+    maxConcurrency: number;
+    /** `EKYCPRO_MAX_QUEUE`, default 64: recognitions waiting for a call; beyond it a free, retryable "busy" INNER_ERROR. */
+    maxQueue: number;
   };
   local: {
     /**
@@ -101,6 +105,48 @@ export interface GatewayConfig {
     /** `PERSISTED_QUERIES`: automatic persisted queries (Apollo's APQ protocol); default on. */
     persistedQueries: boolean;
   };
+  /** Bounds on what one request may cost before anything runs (hostile input, issue 11). */
+  graphqlLimits: {
+    /** `MAX_JSON_BODY_BYTES`, default 64 KiB: a non-multipart body (and a multipart `operations` or `map` field) larger than this gets 413. */
+    maxJsonBodyBytes: number;
+    /** `GRAPHQL_MAX_TOKENS`, default 1000: the parser gives up past this many tokens. */
+    maxTokens: number;
+    /** `GRAPHQL_MAX_DEPTH`, default 10. */
+    maxDepth: number;
+    /** `GRAPHQL_MAX_ALIASES`, default 15. */
+    maxAliases: number;
+    /** `GRAPHQL_MAX_DIRECTIVES`, default 50. */
+    maxDirectives: number;
+    /** `GRAPHQL_MAX_COST`, default 5000 (graphql-armor's cost). */
+    maxCost: number;
+  };
+  /**
+   * `MAX_BUFFERED_BYTES`, default 128 MiB: request bodies held in memory across every request in
+   * flight; a body that would pass it is refused at once (503 busy, REST INNER_ERROR).
+   */
+  maxBufferedBytes: number;
+  /** The HTTP server's bounds on slow and numerous clients, and its shutdown. */
+  server: {
+    /** `SERVER_HEADERS_TIMEOUT_MS`, default 10000: a request's headers must arrive within this. */
+    headersTimeoutMs: number;
+    /** `SERVER_REQUEST_TIMEOUT_MS`, default 30000: a whole request (headers and body) must arrive within this. */
+    requestTimeoutMs: number;
+    /** `SERVER_KEEP_ALIVE_TIMEOUT_MS`, default 5000: an idle kept-alive connection is closed after this. */
+    keepAliveTimeoutMs: number;
+    /** `MAX_CONNECTIONS`, default 1024: connections beyond this are closed as they arrive. */
+    maxConnections: number;
+    /** `SHUTDOWN_GRACE_MS`, default 30000: how long SIGTERM waits for requests in flight before exiting 1. */
+    shutdownGraceMs: number;
+  };
+  /** What an image must be in pixels, once decoded, before any provider sees it. */
+  imageLimits: {
+    /** `IMAGE_MAX_PIXELS`, default 40,000,000, which is also the most it may be set to. */
+    maxPixels: number;
+    /** `IMAGE_MIN_SIDE`, default 64. */
+    minSide: number;
+    /** `IMAGE_MAX_ASPECT`, default 8 (longer side ÷ shorter side). */
+    maxAspect: number;
+  };
 }
 
 export const DEFAULT_EKYCPRO_URL = 'https://api.ekycpro.com/v1/id_ocr/general';
@@ -135,6 +181,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       retries: integer(env, 'EKYCPRO_RETRIES', 2, { min: 0, max: 10 }),
       breakerThreshold: integer(env, 'EKYCPRO_BREAKER_THRESHOLD', 5, { min: 1 }),
       breakerCooldownMs: integer(env, 'EKYCPRO_BREAKER_COOLDOWN_MS', 10_000, { min: 0 }),
+      maxConcurrency: integer(env, 'EKYCPRO_MAX_CONCURRENCY', 16, { min: 1 }),
+      maxQueue: integer(env, 'EKYCPRO_MAX_QUEUE', 64, { min: 0 }),
     },
     local: {
       workers,
@@ -170,6 +218,37 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       subgraphPath: subgraphPath(env, env.NODE_ENV === 'production' ? undefined : '/subgraph'),
       persistedQueries: boolean(env, 'PERSISTED_QUERIES', true),
     },
+    graphqlLimits: {
+      maxJsonBodyBytes: integer(env, 'MAX_JSON_BODY_BYTES', 64 * 1024, { min: 1024 }),
+      maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 1000, { min: 100 }),
+      maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 10, { min: 3 }),
+      maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 15, { min: 0 }),
+      maxDirectives: integer(env, 'GRAPHQL_MAX_DIRECTIVES', 50, { min: 0 }),
+      maxCost: integer(env, 'GRAPHQL_MAX_COST', 5000, { min: 100 }),
+    },
+    maxBufferedBytes: integer(env, 'MAX_BUFFERED_BYTES', 128 * 1024 * 1024, { min: 1024 * 1024 }),
+    server: serverLimits(env),
+    imageLimits: {
+      maxPixels: integer(env, 'IMAGE_MAX_PIXELS', 40_000_000, { min: 4096, max: 40_000_000 }),
+      minSide: integer(env, 'IMAGE_MIN_SIDE', 64, { min: 1 }),
+      maxAspect: integer(env, 'IMAGE_MAX_ASPECT', 8, { min: 1 }),
+    },
+  };
+}
+
+function serverLimits(env: Env): GatewayConfig['server'] {
+  const headersTimeoutMs = integer(env, 'SERVER_HEADERS_TIMEOUT_MS', 10_000, { min: 100 });
+  const requestTimeoutMs = integer(env, 'SERVER_REQUEST_TIMEOUT_MS', 30_000, { min: 100 });
+  // Node refuses a header timeout longer than the whole request's.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(`SERVER_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed SERVER_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  }
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: integer(env, 'SERVER_KEEP_ALIVE_TIMEOUT_MS', 5_000, { min: 100 }),
+    maxConnections: integer(env, 'MAX_CONNECTIONS', 1024, { min: 1 }),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 30_000, { min: 0 }),
   };
 }
 

@@ -7,9 +7,13 @@ import type { GatewayConfig } from './config.ts';
 import { graphiqlOptions } from './ecosystem/graphiql.ts';
 import { ecosystemPlugins } from './ecosystem/plugins.ts';
 import { createPersistedQueryStore } from './ecosystem/use-persisted-queries.ts';
-import { readLimitedBody, TOO_LARGE } from './http/limit-body.ts';
 import { useBufferedMultipart, type BufferedBodyContext } from './http/use-buffered-multipart.ts';
+import { createByteBudget, type ByteBudget } from './http/byte-budget.ts';
+import { createDocumentCache } from './http/document-cache.ts';
+import { ABORTED, OVER_BUDGET, readLimitedBody, TOO_LARGE } from './http/limit-body.ts';
 import { useMaxFieldOccurrences } from './http/use-max-field-occurrences.ts';
+import { useNoEcho } from './http/use-no-echo.ts';
+import { useQueryLimits } from './http/use-query-limits.ts';
 import type { KtpProvider } from './providers/provider.ts';
 import type { ProviderOutcome } from './outcome.ts';
 import type { KeyValueCache } from './recognition/key-value-cache.ts';
@@ -21,9 +25,13 @@ import { createContractEndpoint } from './rest/contract-endpoint.ts';
 import { createGraphQLContext, type GraphQLContext } from './schema/context.ts';
 import { clientSchema, subgraphSchema } from './schema/index.ts';
 import { createAnsweredReferences, type RecognitionReferences } from './schema/recognition-references.ts';
+import { SCALAR_ERRORS } from './schema/scalars.ts';
 
 export interface GatewayOptions {
-  config: Pick<GatewayConfig, 'cache' | 'maxRequestBytes' | 'maxRecognitionsPerOperation' | 'graphiql' | 'restApiKeys' | 'ecosystem'> & {
+  config: Pick<
+    GatewayConfig,
+    'cache' | 'maxRequestBytes' | 'maxRecognitionsPerOperation' | 'graphiql' | 'restApiKeys' | 'ecosystem' | 'graphqlLimits' | 'imageLimits' | 'maxBufferedBytes'
+  > & {
     /** The key the gateway itself sends upstream: never accepted from a client, even if listed in `restApiKeys`. */
     ekycpro?: Pick<GatewayConfig['ekycpro'], 'apiKey'>;
   };
@@ -58,6 +66,8 @@ export interface Gateway {
   /** The federation subgraph on `config.ecosystem.subgraphPath`, when it is served. */
   subgraphYoga: YogaServerInstance<BufferedBodyContext, GraphQLContext> | undefined;
   recognizer: Recognizer;
+  /** Bytes of request bodies held right now, across every request in flight (`MAX_BUFFERED_BYTES`). */
+  bufferedBytes: ByteBudget;
   close(): Promise<void>;
 }
 
@@ -73,6 +83,7 @@ export function createGateway({ config, provider, cache, coalescer, readiness = 
     cache: cache ?? createMemoryCache<ProviderOutcome>({ maxBytes: config.cache.maxBytes }),
     coalescer,
     ttlSeconds: config.cache.ttlSeconds,
+    imageLimits: config.imageLimits,
   });
   // One store for both GraphQL endpoints.
   const persistedQueryStore = persistedQueries ?? createPersistedQueryStore();
@@ -88,15 +99,22 @@ export function createGateway({ config, provider, cache, coalescer, readiness = 
     // Already capped before Yoga sees the body (readLimitedBody below); Yoga's own cap would pipe
     // every upload through a second, byte-counting stream, the largest single cost of a cache hit.
     maxRequestBodySize: false,
+    // Only short documents are cached by their text (see createDocumentCache for why).
+    parserAndValidationCache: { documentCache: createDocumentCache(), errorCache: createDocumentCache<unknown>() },
     // One file per request: the multipart parser refuses a second one instead of buffering it.
-    fetchAPI: createFetch({ formDataLimits: { files: 1, fileSize: config.maxRequestBytes } }),
+    // The `operations` and `map` fields are JSON like a non-multipart body, and capped like one.
+    fetchAPI: createFetch({
+      formDataLimits: { files: 1, fileSize: config.maxRequestBytes, fieldSize: config.graphqlLimits.maxJsonBodyBytes },
+    }),
     plugins: [
       // Apollo Client's upload link users are told to send `Apollo-Require-Preflight`; accept both.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
+      useQueryLimits(config.graphqlLimits),
       useMaxFieldOccurrences({ fieldName: 'recognizeKtp', max: config.maxRecognitionsPerOperation }),
       // The GraphQL ecosystem: persisted queries, @defer/@stream, production hardening.
       ...ecosystemPlugins({ config: config.ecosystem, persistedQueries: persistedQueryStore }),
-      useBufferedMultipart(),
+      useBufferedMultipart({ maxFieldBytes: config.graphqlLimits.maxJsonBodyBytes }),
+      useNoEcho({ safeReasons: Object.values(SCALAR_ERRORS) }),
     ],
     // No request logging: variables and errors may carry personal data.
     logging: 'warn',
@@ -119,11 +137,13 @@ export function createGateway({ config, provider, cache, coalescer, readiness = 
             createGraphQLContext(recognizer, request.signal, { access: entityReferences, caller: callerOf?.(request) ?? 'gateway' }),
         });
 
+  const bufferedBytes = createByteBudget(config.maxBufferedBytes);
   const contractEndpoint = createContractEndpoint({
     recognizer,
     clientApiKeys: config.restApiKeys,
     upstreamApiKey: config.ekycpro?.apiKey,
     maxRequestBytes: config.maxRequestBytes,
+    bufferedBytes,
   });
 
   const handle = async (request: Request): Promise<Response> => {
@@ -144,15 +164,33 @@ export function createGateway({ config, provider, cache, coalescer, readiness = 
     const target = subgraphYoga && pathname === subgraphPath ? subgraphYoga : yoga;
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return target.fetch(request);
 
-    const body = await readLimitedBody(request, config.maxRequestBytes);
-    if (body === TOO_LARGE) {
-      return Response.json(
-        { errors: [{ message: `Request body larger than ${config.maxRequestBytes} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] },
-        // Closing the connection is the only way to stop a client that is still sending.
-        { status: 413, headers: { connection: 'close' } },
-      );
+    // Only an upload needs megabytes; a JSON operation is a few hundred bytes, and every byte of it
+    // is parsed (JSON, then GraphQL) on the event loop.
+    const multipart = request.headers.get('content-type')?.toLowerCase().startsWith('multipart/form-data') ?? false;
+    const limit = multipart ? config.maxRequestBytes : Math.min(config.maxRequestBytes, config.graphqlLimits.maxJsonBodyBytes);
+    // The body's bytes stay charged until the answer is made: the image and its copies live that long.
+    const lease = bufferedBytes.lease();
+    try {
+      const body = await readLimitedBody(request, limit, lease);
+      if (body === TOO_LARGE) {
+        return Response.json(
+          { errors: [{ message: `Request body larger than ${limit} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] },
+          // Closing the connection is the only way to stop a client that is still sending.
+          { status: 413, headers: { connection: 'close' } },
+        );
+      }
+      if (body === OVER_BUDGET) {
+        return Response.json(
+          { errors: [{ message: 'The server is busy with other uploads; retry shortly', extensions: { code: 'SERVER_BUSY' } }] },
+          { status: 503, headers: { connection: 'close', 'retry-after': '1' } },
+        );
+      }
+      // Nobody is left to read an answer; this one only ends the handler.
+      if (body === ABORTED) return new Response(null, { status: 400, headers: { connection: 'close' } });
+      return await target.fetch(new URL(request.url), { method: request.method, headers: request.headers, body, signal: request.signal }, { rawBody: body });
+    } finally {
+      lease.release();
     }
-    return target.fetch(new URL(request.url), { method: request.method, headers: request.headers, body, signal: request.signal }, { rawBody: body });
   };
 
   return {
@@ -160,6 +198,7 @@ export function createGateway({ config, provider, cache, coalescer, readiness = 
     yoga,
     subgraphYoga,
     recognizer,
+    bufferedBytes,
     close: async () => {
       await provider.close?.();
     },

@@ -1,6 +1,6 @@
-import { createServer } from 'node:http';
 import { ConfigError, loadConfig } from './config.ts';
 import { createGateway, GRAPHQL_PATH } from './gateway.ts';
+import { createNodeServer } from './http/node-server.ts';
 import { createProvider } from './providers/index.ts';
 import { createSharedMemory } from './recognition/shared-memory.ts';
 
@@ -22,7 +22,24 @@ async function main(): Promise<void> {
     : undefined;
   const provider = await createProvider(config, { log });
   const gateway = createGateway({ config, provider, cache: shared?.cache, coalescer: shared?.coalescer, readiness: shared ? [shared.readiness] : [] });
-  const server = createServer(gateway.handler);
+  const { server, shutdown } = createNodeServer(gateway.handler, config.server);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`ktp-gateway: ${signal}, finishing requests in flight`);
+    // Idle and slow connections close at once; a recognition already received (it may be paid
+    // for) is answered first. Exit 0 unless the grace period cut some of them off.
+    const ended = await shutdown(config.server.shutdownGraceMs);
+    await gateway.close().catch(() => {});
+    await shared?.close().catch(() => {});
+    if (ended === 'forced') console.error(`ktp-gateway: requests still in flight after ${config.server.shutdownGraceMs} ms were cut off`);
+    process.exit(ended === 'clean' ? 0 : 1);
+  };
+  // Before the socket opens and the line below announces it: a signal from then on is graceful.
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();
@@ -31,24 +48,6 @@ async function main(): Promise<void> {
   if (provider.name === 'ekycpro' && !config.ekycpro.apiKey) {
     console.warn('ktp-gateway: EKYCPRO_API_KEY is not set; recognitions will answer UPSTREAM_UNAVAILABLE until it is.');
   }
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`ktp-gateway: ${signal}, finishing requests in flight`);
-    // A recognition in flight may already be paid for: let it finish before closing the provider.
-    server.close(() => {
-      gateway
-        .close()
-        .then(() => shared?.close())
-        .finally(() => process.exit(0));
-    });
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(1), 30_000).unref();
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

@@ -14,6 +14,8 @@ describe('loadConfig', () => {
         retries: 2,
         breakerThreshold: 5,
         breakerCooldownMs: 10_000,
+        maxConcurrency: 16,
+        maxQueue: 64,
       },
       local: { workers: undefined, maxQueue: undefined },
       cache: { maxBytes: 64 * 1024 * 1024, ttlSeconds: 86_400 },
@@ -24,7 +26,54 @@ describe('loadConfig', () => {
       graphiql: true,
       restApiKeys: [],
       ecosystem: { introspection: true, fieldSuggestions: true, subgraphPath: '/subgraph', persistedQueries: true },
+      graphqlLimits: { maxJsonBodyBytes: 65_536, maxTokens: 1000, maxDepth: 10, maxAliases: 15, maxDirectives: 50, maxCost: 5000 },
+      imageLimits: { maxPixels: 40_000_000, minSide: 64, maxAspect: 8 },
+      maxBufferedBytes: 128 * 1024 * 1024,
+      server: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 1024, shutdownGraceMs: 30_000 },
     });
+  });
+
+  it('reads the hostile-input limits', () => {
+    const config = loadConfig({
+      MAX_JSON_BODY_BYTES: '2048',
+      GRAPHQL_MAX_TOKENS: '300',
+      GRAPHQL_MAX_DEPTH: '7',
+      GRAPHQL_MAX_ALIASES: '0',
+      GRAPHQL_MAX_DIRECTIVES: '3',
+      GRAPHQL_MAX_COST: '900',
+    });
+    expect(config.graphqlLimits).toEqual({ maxJsonBodyBytes: 2048, maxTokens: 300, maxDepth: 7, maxAliases: 0, maxDirectives: 3, maxCost: 900 });
+    expect(() => loadConfig({ GRAPHQL_MAX_TOKENS: '10' })).toThrow(/GRAPHQL_MAX_TOKENS must be an integer in \[100, Infinity\], got "10"/);
+  });
+
+  it('reads the server bounds and the buffered-bytes budget', () => {
+    const config = loadConfig({
+      MAX_BUFFERED_BYTES: '2097152',
+      SERVER_HEADERS_TIMEOUT_MS: '2000',
+      SERVER_REQUEST_TIMEOUT_MS: '9000',
+      SERVER_KEEP_ALIVE_TIMEOUT_MS: '1000',
+      MAX_CONNECTIONS: '50',
+      SHUTDOWN_GRACE_MS: '0',
+    });
+    expect(config.maxBufferedBytes).toBe(2_097_152);
+    expect(config.server).toEqual({ headersTimeoutMs: 2000, requestTimeoutMs: 9000, keepAliveTimeoutMs: 1000, maxConnections: 50, shutdownGraceMs: 0 });
+    expect(() => loadConfig({ SERVER_HEADERS_TIMEOUT_MS: '20000', SERVER_REQUEST_TIMEOUT_MS: '10000' })).toThrow(
+      /SERVER_HEADERS_TIMEOUT_MS \(20000\) must not exceed SERVER_REQUEST_TIMEOUT_MS \(10000\)/,
+    );
+  });
+
+  it('reads the paid API concurrency bounds', () => {
+    expect(loadConfig({ EKYCPRO_MAX_CONCURRENCY: '3', EKYCPRO_MAX_QUEUE: '0' }).ekycpro).toMatchObject({ maxConcurrency: 3, maxQueue: 0 });
+    expect(() => loadConfig({ EKYCPRO_MAX_CONCURRENCY: '0' })).toThrow(/EKYCPRO_MAX_CONCURRENCY/);
+  });
+
+  it('reads the image limits; the pixel limit may be lowered, not raised past 40 MP', () => {
+    expect(loadConfig({ IMAGE_MAX_PIXELS: '12000000', IMAGE_MIN_SIDE: '200', IMAGE_MAX_ASPECT: '3' }).imageLimits).toEqual({
+      maxPixels: 12_000_000,
+      minSide: 200,
+      maxAspect: 3,
+    });
+    expect(() => loadConfig({ IMAGE_MAX_PIXELS: '40000001' })).toThrow(/IMAGE_MAX_PIXELS must be an integer in \[4096, 40000000\]/);
   });
 
   it('reads every variable', () => {

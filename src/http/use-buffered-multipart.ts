@@ -16,15 +16,23 @@ export interface BufferedBodyContext {
  *
  * Only the plain shape every client sends is split here: string fields and at most one file, no
  * preamble, no unusual part headers. Anything else returns to Yoga's parser untouched, which keeps
- * its limits and its 400s for what it refuses.
+ * its limits and its 400s for what it refuses (a string field over `maxFieldBytes` included).
  */
-export function useBufferedMultipart(): Plugin<Record<string, unknown>, BufferedBodyContext> {
+export interface BufferedMultipartOptions {
+  /**
+   * The largest string field (`operations`, `map`) split here; a larger one goes back to Yoga's
+   * parser, whose `fieldSize` limit refuses it with its own 400. Default: no bound of its own.
+   */
+  maxFieldBytes?: number;
+}
+
+export function useBufferedMultipart({ maxFieldBytes = Infinity }: BufferedMultipartOptions = {}): Plugin<Record<string, unknown>, BufferedBodyContext> {
   return {
     onRequestParse({ request, requestParser, setRequestParser, serverContext }) {
       const body = serverContext.rawBody;
       const contentType = request.headers.get('content-type');
       if (!requestParser || !body || !contentType?.toLowerCase().startsWith('multipart/form-data')) return;
-      const form = splitSimpleMultipart(body, contentType);
+      const form = splitSimpleMultipart(body, contentType, maxFieldBytes);
       if (form === null) return;
       const original = requestParser;
       // Yoga's multipart parser reads nothing from the request but `formData()`.
@@ -42,7 +50,7 @@ const PART_TYPE = /^content-type:[ \t]*([^\r\n]*)$/i;
  * shaped (the caller then lets a full parser decide). At most one file part: a second makes it
  * "not plain", and the full parser answers it with its own refusal.
  */
-export function splitSimpleMultipart(body: Uint8Array, contentType: string): Pick<FormData, 'get'> | null {
+export function splitSimpleMultipart(body: Uint8Array, contentType: string, maxFieldBytes = Infinity): Pick<FormData, 'get'> | null {
   const match = /;\s*boundary=(?:"([^"]{1,70})"|([^\s;"]{1,70}))/i.exec(contentType);
   const boundary = match?.[1] ?? match?.[2];
   if (!boundary) return null;
@@ -79,6 +87,7 @@ export function splitSimpleMultipart(body: Uint8Array, contentType: string): Pic
     if (name === undefined) return null;
     const content = bytes.subarray(headersEnd + 4, next);
     if (filename === undefined) {
+      if (content.byteLength > maxFieldBytes) return null;
       if (!parts.has(name)) parts.set(name, content.toString('utf8'));
     } else {
       if (++files > 1) return null;

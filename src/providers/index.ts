@@ -17,6 +17,8 @@ export async function createProvider(
       timeoutMs: config.ekycpro.timeoutMs,
       retries: config.ekycpro.retries,
       breaker: { threshold: config.ekycpro.breakerThreshold, cooldownMs: config.ekycpro.breakerCooldownMs },
+      maxConcurrency: config.ekycpro.maxConcurrency,
+      maxQueue: config.ekycpro.maxQueue,
     });
   }
   if (config.ocrQueue?.mode === 'redis' && config.redis?.url && config.redis.keys) {

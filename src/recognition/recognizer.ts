@@ -1,6 +1,7 @@
 import { MAX_IMAGE_BYTES } from '../contract.ts';
-import { ocrError, type Outcome, type ProviderOutcome } from '../outcome.ts';
-import type { KtpProvider } from '../providers/provider.ts';
+import { DEFAULT_IMAGE_LIMITS, validateImage, type ImageLimits, type ValidImage } from '../image/validate-image.ts';
+import { ocrError, type ErrorOutcome, type Outcome, type ProviderOutcome } from '../outcome.ts';
+import type { ImageInfo, KtpProvider } from '../providers/provider.ts';
 import { CoalesceTimeoutError, createCoalescer, SharingUnavailableError, type Coalescer } from './coalesce.ts';
 import { contentHash } from './content-hash.ts';
 import { inspectImage, isErrorOutcome } from './inspect-image.ts';
@@ -30,6 +31,10 @@ export interface RecognizerOptions {
   ttlSeconds?: number;
   /** Images larger than this are refused before the provider. Default 2 MiB, the contract's limit. */
   maxImageBytes?: number;
+  /** Pixel bounds every image must meet, after it decodes, before the provider. Default `DEFAULT_IMAGE_LIMITS`. */
+  imageLimits?: ImageLimits;
+  /** The decode-and-check step. Default `validateImage` with `imageLimits`; injected by tests that count decodes. */
+  validate?: (bytes: Uint8Array, image: ImageInfo) => Promise<ValidImage | ErrorOutcome>;
 }
 
 /**
@@ -54,6 +59,8 @@ export function createRecognizer({
   coalescer = createCoalescer<Flight>(),
   ttlSeconds,
   maxImageBytes = MAX_IMAGE_BYTES,
+  imageLimits = DEFAULT_IMAGE_LIMITS,
+  validate = (bytes, image) => validateImage(bytes, image, imageLimits),
 }: RecognizerOptions): Recognizer {
   const setOptions = ttlSeconds === undefined ? undefined : { ttl: ttlSeconds };
   const keyOf = (hash: string | null) => `${provider.name}:${hash}`;
@@ -82,7 +89,12 @@ export function createRecognizer({
             // another replica) may have finished between the first look and now.
             const keptMeanwhile = await cache.get(key);
             if (keptMeanwhile) return { outcome: keptMeanwhile, fromCache: true };
-            const outcome = await provider.recognize(bytes, inspected, workSignal);
+            // Decoded after the cache (a kept answer was validated when it was made, and a hit must
+            // stay fast) and inside the flight (50 identical uploads decode once). Nothing that
+            // does not decode reaches a provider; the refusal is free and never kept.
+            const image = await validate(bytes, inspected);
+            if (isErrorOutcome(image)) return { outcome: image, fromCache: false };
+            const outcome = await provider.recognize(bytes, image, workSignal);
             // Kept even when every caller has gone: a paid answer must not be paid for again.
             if (isWorthKeeping(outcome)) await cache.set(key, outcome, setOptions);
             return { outcome, fromCache: false };

@@ -1,8 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { CONTRACT_FIELD_KEYS, CONTRACT_MESSAGES, type ContractErrorStatus, type ContractStatus } from '../contract.ts';
 import type { Outcome } from '../outcome.ts';
 import type { Recognizer } from '../recognition/recognizer.ts';
-import { readLimitedBody, TOO_LARGE } from '../http/limit-body.ts';
+import type { ByteBudget } from '../http/byte-budget.ts';
+import { ABORTED, OVER_BUDGET, readLimitedBody, TOO_LARGE } from '../http/limit-body.ts';
 import { decodeImgParameter } from './decode-img.ts';
 
 export interface ContractEndpointOptions {
@@ -13,6 +14,8 @@ export interface ContractEndpointOptions {
   upstreamApiKey?: string | undefined;
   /** Bodies larger than this are refused with 413 before they are buffered. */
   maxRequestBytes: number;
+  /** The process-wide budget of buffered request bodies; a body it cannot hold is answered INNER_ERROR (busy). */
+  bufferedBytes?: ByteBudget;
 }
 
 /**
@@ -24,10 +27,10 @@ export interface ContractEndpointOptions {
  * branch on `status`, and some HTTP clients throw on 4xx); only refusals that happen before the
  * contract applies get another code: 401 (client key), 405 (method), 413 (body over the cap).
  */
-export function createContractEndpoint({ recognizer, clientApiKeys, upstreamApiKey, maxRequestBytes }: ContractEndpointOptions) {
+export function createContractEndpoint({ recognizer, clientApiKeys, upstreamApiKey, maxRequestBytes, bufferedBytes }: ContractEndpointOptions) {
   // Keys are required as soon as any is configured, even when the only one was the upstream key.
   const keysRequired = clientApiKeys.length > 0;
-  const keys = clientApiKeys.filter((key) => key !== upstreamApiKey).map((key) => Buffer.from(key));
+  const keys = clientApiKeys.filter((key) => key !== upstreamApiKey).map(digest);
 
   return async function handleContractRequest(request: Request): Promise<Response> {
     if (request.method !== 'POST') {
@@ -41,16 +44,26 @@ export function createContractEndpoint({ recognizer, clientApiKeys, upstreamApiK
       return answer('INVALID_REQUEST', CONTRACT_MESSAGES.INVALID_REQUEST);
     }
     // Checked before the body is read: a refused client costs no buffering.
-    const body = await readLimitedBody(request, maxRequestBytes);
-    if (body === TOO_LARGE) {
-      return answer('IMAGE_INVALID_SIZE', CONTRACT_MESSAGES.IMAGE_INVALID_SIZE, { status: 413, headers: { connection: 'close' } });
-    }
-    const img = new URLSearchParams(new TextDecoder().decode(body)).get('img');
-    const bytes = img ? decodeImgParameter(img) : null;
-    if (!bytes || bytes.byteLength === 0) return answer('INVALID_REQUEST', CONTRACT_MESSAGES.INVALID_REQUEST);
+    const lease = bufferedBytes?.lease();
+    try {
+      const body = await readLimitedBody(request, maxRequestBytes, lease);
+      if (body === TOO_LARGE) {
+        return answer('IMAGE_INVALID_SIZE', CONTRACT_MESSAGES.IMAGE_INVALID_SIZE, { status: 413, headers: { connection: 'close' } });
+      }
+      if (body === OVER_BUDGET) {
+        // The contract's own free "try again later", as the paid API answers when it is overloaded.
+        return answer('INNER_ERROR', CONTRACT_MESSAGES.INNER_ERROR, { headers: { connection: 'close', 'retry-after': '1' } });
+      }
+      if (body === ABORTED) return answer('INVALID_REQUEST', CONTRACT_MESSAGES.INVALID_REQUEST, { headers: { connection: 'close' } });
+      const img = new URLSearchParams(new TextDecoder().decode(body)).get('img');
+      const bytes = img ? decodeImgParameter(img) : null;
+      if (!bytes || bytes.byteLength === 0) return answer('INVALID_REQUEST', CONTRACT_MESSAGES.INVALID_REQUEST);
 
-    const outcome = await recognizer.recognize(bytes, { signal: request.signal });
-    return printOutcome(outcome);
+      const outcome = await recognizer.recognize(bytes, { signal: request.signal });
+      return printOutcome(outcome);
+    } finally {
+      lease?.release();
+    }
   };
 }
 
@@ -76,9 +89,19 @@ function answer(status: ContractStatus, message: string, init: ResponseInit = {}
   return Response.json({ status, message }, init);
 }
 
+/**
+ * Compared as SHA-256 digests, in constant time, against every configured key: the digests all
+ * have one length, so neither a byte-by-byte guess nor the key's length shows in the timing, and
+ * no early return tells which key (or whether any) came close.
+ */
 function isKnownKey(given: string | null, keys: Buffer[]): boolean {
   if (!given) return false;
-  const candidate = Buffer.from(given);
-  // Compared in constant time so the key cannot be guessed byte by byte from response timings.
-  return keys.some((key) => key.length === candidate.length && timingSafeEqual(key, candidate));
+  const candidate = digest(given);
+  let known = false;
+  for (const key of keys) known = timingSafeEqual(key, candidate) || known;
+  return known;
+}
+
+function digest(key: string): Buffer {
+  return createHash('sha256').update(key).digest();
 }

@@ -3,19 +3,27 @@ import { builder } from './builder.ts';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** What the scalars answer to a bad value. None quotes the value, so they may be shown as they are. */
+export const SCALAR_ERRORS = {
+  uploadNotAFile: 'Upload expects a file sent as a multipart request (see the README), not an inline value',
+  uploadInline: 'Upload cannot be written inline; send the file as a multipart request variable',
+  uploadOutput: 'Upload is an input-only scalar',
+  date: 'Date expects YYYY-MM-DD',
+} as const;
+
 builder.scalarType('Upload', {
   description: 'A file sent with the GraphQL multipart request spec (Apollo Client / urql upload links, curl -F).',
   serialize: () => {
-    throw new GraphQLError('Upload is an input-only scalar');
+    throw new GraphQLError(SCALAR_ERRORS.uploadOutput);
   },
   parseValue: (value) => {
     // Yoga hands multipart files over as web `File` objects; anything else (a string, a path) is
     // a client that did not send the multipart request spec.
     if (isFile(value)) return value;
-    throw new GraphQLError('Upload expects a file sent as a multipart request (see the README), not an inline value');
+    throw new GraphQLError(SCALAR_ERRORS.uploadNotAFile);
   },
   parseLiteral: () => {
-    throw new GraphQLError('Upload cannot be written inline; send the file as a multipart request variable');
+    throw new GraphQLError(SCALAR_ERRORS.uploadInline);
   },
 });
 
@@ -24,11 +32,11 @@ builder.scalarType('Date', {
   serialize: (value) => value,
   parseValue: (value) => {
     if (typeof value === 'string' && ISO_DATE.test(value)) return value;
-    throw new GraphQLError('Date expects YYYY-MM-DD');
+    throw new GraphQLError(SCALAR_ERRORS.date);
   },
   parseLiteral: (node) => {
     if (node.kind === Kind.STRING && ISO_DATE.test(node.value)) return node.value;
-    throw new GraphQLError('Date expects YYYY-MM-DD');
+    throw new GraphQLError(SCALAR_ERRORS.date);
   },
 });
 

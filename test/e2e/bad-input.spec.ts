@@ -212,6 +212,57 @@ describe('bad requests get a clear 4xx or GraphQL error, never a 500, and cost n
   });
 });
 
+describe('hostile GraphQL documents are refused cheaply: a 4xx or a GraphQL error, never a 500', () => {
+  const json = (body: unknown, accept = 'application/graphql-response+json') => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept },
+    body: JSON.stringify(body),
+  });
+  const doubling = (levels: number) => {
+    let document = `mutation ($image: Upload!) { ...F${levels} }\nfragment F0 on Mutation { recognizeKtp(image: $image) { __typename } }\n`;
+    for (let i = 1; i <= levels; i++) document += `fragment F${i} on Mutation { ...F${i - 1} ...F${i - 1} }\n`;
+    return document;
+  };
+
+  it('a fragment-doubling chain (2^30 recognitions in 1.7 KB), with and without a comment → 400', async () => {
+    const before = fake.calls.length;
+    for (const query of [doubling(30), `${doubling(30)}# another one`]) {
+      const headers = { ...CSRF_HEADERS, accept: 'application/graphql-response+json' };
+      const response = await request(gw.graphqlUrl, uploadInit({ bytes: await testJpeg(3030) }, { query, headers }));
+      expect(response.status).toBe(400);
+      expect(response.json?.errors?.[0]?.message).toMatch(/limit of \d+ exceeded/);
+    }
+    expect(fake.calls.length).toBe(before);
+  });
+
+  it('a document nested 10,000 deep → 400 with a short message', async () => {
+    const response = await request(gw.graphqlUrl, json({ query: `{ ${'a {'.repeat(10_000)} b ${'}'.repeat(10_000)} }` }));
+    expect(response.status).toBe(400);
+    expect(response.json?.errors).toEqual([{ message: 'Syntax Error: Token limit of 1000 exceeded.', extensions: { code: 'GRAPHQL_PARSE_FAILED' } }]);
+  });
+
+  it('a JSON body over MAX_JSON_BODY_BYTES (64 KiB by default) → 413, though MAX_REQUEST_BYTES is megabytes', async () => {
+    const aliases = Array.from({ length: 4_000 }, (_, i) => `a${i}: __typename`).join(' ');
+    const response = await request(gw.graphqlUrl, json({ query: `{ ${aliases} }` }, 'application/json'));
+    expect(response.status).toBe(413);
+    expect(response.json?.errors?.[0]).toEqual({ message: 'Request body larger than 65536 bytes', extensions: { code: 'PAYLOAD_TOO_LARGE' } });
+    // 64 KiB itself passes (a comment is not a token, so this one runs).
+    const padded = { query: '{ __typename } #' };
+    padded.query += 'x'.repeat(65_536 - JSON.stringify(padded).length);
+    expect(JSON.stringify(padded).length).toBe(65_536);
+    expect((await request(gw.graphqlUrl, json(padded))).json?.data).toEqual({ __typename: 'Query' });
+  });
+
+  it('a multipart `operations` field over 64 KiB → 400, the file notwithstanding', async () => {
+    const before = fake.calls.length;
+    const query = `mutation ($image: Upload!) { recognizeKtp(image: $image) { __typename } }${' '.repeat(70_000)}`;
+    const response = await request(gw.graphqlUrl, uploadInit({ bytes: await testJpeg(3031) }, { query }));
+    expect(response.status).toBe(400);
+    expect(response.json?.errors?.[0]?.message).toMatch(/Field value size exceeded: 65536 bytes/);
+    expect(fake.calls.length).toBe(before);
+  });
+});
+
 describe('missing EKYCPRO_API_KEY', () => {
   it('answers OcrError UPSTREAM_UNAVAILABLE with a clear message, with zero calls', async () => {
     const keyless = await startGatewayServer({ fake, provider: { apiKey: undefined } });

@@ -97,3 +97,28 @@ describe('recognizeKtp over GraphQL multipart: circuit breaker', () => {
     }
   });
 });
+
+describe('recognizeKtp over GraphQL multipart: the circuit breaker is fair', () => {
+  it("one client's image that makes the upstream time out, sent again and again, does not open it for another client", async () => {
+    const local = await startGatewayServer({
+      fake: gw.fake,
+      provider: { retries: 0, timeoutMs: HANG_TIMEOUT_MS, breaker: { threshold: 2, cooldownMs: 60_000 } },
+    });
+    try {
+      const poison = await testJpeg(1200);
+      const poisonHash = contentHash(poison);
+      gw.fake.behaviour = (call) => (call.imageHash === poisonHash ? { kind: 'hang' } : { kind: 'ok' });
+      for (let i = 0; i < 4; i++) {
+        const response = await request(local.graphqlUrl, uploadInit({ bytes: poison }));
+        expect(response.json?.data?.recognizeKtp).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: true });
+      }
+      expect(gw.fake.callsFor(poisonHash)).toBe(4);
+      const other = await testJpeg(1201);
+      const response = await request(local.graphqlUrl, uploadInit({ bytes: other }));
+      expect(response.json?.data?.recognizeKtp.__typename).toBe('KtpIdentity');
+      expect(gw.fake.callsFor(contentHash(other))).toBe(1);
+    } finally {
+      await local.close();
+    }
+  });
+});

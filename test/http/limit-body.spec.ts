@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readLimitedBody, TOO_LARGE } from '../../src/http/limit-body.ts';
+import { createByteBudget } from '../../src/http/byte-budget.ts';
+import { ABORTED, OVER_BUDGET, readLimitedBody, TOO_LARGE } from '../../src/http/limit-body.ts';
 
 function chunkedRequest(chunks: Uint8Array[], onPull?: (index: number) => void): Request {
   let index = 0;
@@ -70,5 +71,59 @@ describe('readLimitedBody', () => {
       duplex: 'half',
     } as RequestInit);
     expect(await readLimitedBody(request, 1000)).toBe(TOO_LARGE);
+  });
+});
+
+describe('readLimitedBody with the buffered-bytes budget', () => {
+  it('charges a declared length up front; a body the budget cannot hold is read to its end and thrown away', async () => {
+    const budget = createByteBudget(1000);
+    const held = budget.lease();
+    expect(held.take(600)).toBe(true);
+    const pulls: number[] = [];
+    const request = chunkedRequest([new Uint8Array(250), new Uint8Array(250)], (i) => pulls.push(i));
+    request.headers.set('content-length', '500');
+    expect(await readLimitedBody(request, 10_000, budget.lease())).toBe(OVER_BUDGET);
+    expect(pulls).toEqual([0, 1, 2]); // drained, so its client is answered rather than reset
+    expect(budget.used).toBe(600); // and never charged
+    held.release();
+    held.release(); // idempotent
+    expect(budget.used).toBe(0);
+  });
+
+  it('charges a chunked body as it arrives; past the budget it keeps nothing more, and past the cap it stops reading', async () => {
+    const budget = createByteBudget(1000);
+    const lease = budget.lease();
+    const chunks = Array.from({ length: 10 }, () => new Uint8Array(300));
+    expect(await readLimitedBody(chunkedRequest(chunks), 10_000, lease)).toBe(OVER_BUDGET);
+    expect(budget.used).toBe(900);
+    lease.release();
+    expect(budget.used).toBe(0);
+    const pulls: number[] = [];
+    const endless = Array.from({ length: 100 }, () => new Uint8Array(300));
+    expect(await readLimitedBody(chunkedRequest(endless, (i) => pulls.push(i)), 2_000, createByteBudget(1000).lease())).toBe(OVER_BUDGET);
+    expect(Math.max(...pulls)).toBeLessThan(10);
+  });
+
+  it('keeps the bytes of a body it read charged until the lease is released', async () => {
+    const budget = createByteBudget(1000);
+    const lease = budget.lease();
+    expect(await readLimitedBody(chunkedRequest([new Uint8Array(400), new Uint8Array(100)]), 10_000, lease)).toHaveLength(500);
+    expect(budget.used).toBe(500);
+    lease.release();
+    expect(budget.used).toBe(0);
+  });
+
+  it('answers ABORTED when the body stream fails (a client gone, a request timeout)', async () => {
+    const request = new Request('http://gateway.test/', {
+      method: 'POST',
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(new Uint8Array(10));
+          controller.error(new Error('aborted'));
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(await readLimitedBody(request, 1000, createByteBudget(1000).lease())).toBe(ABORTED);
   });
 });

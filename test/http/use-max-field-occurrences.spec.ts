@@ -1,6 +1,7 @@
+import { Kind, parse, validate, type DocumentNode, type FieldNode, type SelectionSetNode } from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
-import { useMaxFieldOccurrences } from '../../src/http/use-max-field-occurrences.ts';
+import { maxFieldOccurrencesRule, useMaxFieldOccurrences } from '../../src/http/use-max-field-occurrences.ts';
 
 function setup(max = 2) {
   let runs = 0;
@@ -98,3 +99,75 @@ describe('useMaxFieldOccurrences', () => {
     expect(body).toEqual({ data: { a: 'pong', b: 'pong', c: 'pong' } });
   });
 });
+
+/** `fragment F<n> on Mutation { ...F<n-1> ...F<n-1> }`: 2^levels selections from a few hundred bytes. */
+function doublingChain(levels: number): string {
+  let document = `mutation { ...F${levels} }\nfragment F0 on Mutation { recognizeKtp { value } }\n`;
+  for (let i = 1; i <= levels; i++) document += `fragment F${i} on Mutation { ...F${i - 1} ...F${i - 1} }\n`;
+  return document;
+}
+
+const SCHEMA = createSchema({
+  typeDefs: /* GraphQL */ `
+    type Result { value: Int!, nested: Result }
+    type Query { ping: String! }
+    type Mutation { recognizeKtp: Result! }
+  `,
+});
+
+function errorsOf(document: DocumentNode, max = 2): string[] {
+  return validate(SCHEMA, document, [maxFieldOccurrencesRule({ fieldName: 'recognizeKtp', max })]).map((e) => e.message);
+}
+
+describe('useMaxFieldOccurrences on hostile documents', () => {
+  it('counts a fragment-doubling chain exactly (2^20 selections)', () => {
+    expect(errorsOf(parse(doublingChain(20)))).toEqual([
+      'An operation may select "recognizeKtp" at most 2 times; this one selects it 1048576 times.',
+    ]);
+  });
+
+  it('counts a 60-level doubling chain without walking its 2^60 paths, saturating the figure', () => {
+    // A walk that follows every path never returns from this document: the test would time out.
+    expect(errorsOf(parse(doublingChain(60)))).toEqual([
+      'An operation may select "recognizeKtp" at most 2 times; this one selects it more than 1000000000 times.',
+    ]);
+  });
+
+  it('follows a chain of 10,000 fragments without overflowing the stack', () => {
+    let document = 'mutation { ...F10000 }\nfragment F0 on Mutation { a: recognizeKtp { value } b: recognizeKtp { value } c: recognizeKtp { value } }\n';
+    for (let i = 1; i <= 10_000; i++) document += `fragment F${i} on Mutation { ...F${i - 1} }\n`;
+    expect(errorsOf(parse(document))).toEqual(['An operation may select "recognizeKtp" at most 2 times; this one selects it 3 times.']);
+  });
+
+  it('walks a selection nested 10,000 deep without overflowing the stack', () => {
+    // Built as an AST: graphql-js's own recursive parser could not read this document.
+    let inner: SelectionSetNode = { kind: Kind.SELECTION_SET, selections: [field('value')] };
+    for (let i = 0; i < 10_000; i++) inner = { kind: Kind.SELECTION_SET, selections: [field('nested', inner)] };
+    const recognitions = ['a', 'b', 'c'].map((alias) => field('recognizeKtp', inner, alias));
+    const document: DocumentNode = {
+      kind: Kind.DOCUMENT,
+      definitions: [{ kind: Kind.OPERATION_DEFINITION, operation: 'mutation' as never, selectionSet: { kind: Kind.SELECTION_SET, selections: recognitions } }],
+    };
+    expect(errorsOf(document)).toEqual(['An operation may select "recognizeKtp" at most 2 times; this one selects it 3 times.']);
+  });
+
+  it('counts a fragment spread from two operations once per operation', () => {
+    const errors = errorsOf(
+      parse(`
+        mutation A { ...R }
+        mutation B { ...R ...R }
+        fragment R on Mutation { a: recognizeKtp { value } b: recognizeKtp { value } }
+      `),
+    );
+    expect(errors).toEqual(['An operation may select "recognizeKtp" at most 2 times; this one selects it 4 times.']);
+  });
+});
+
+function field(name: string, selectionSet?: SelectionSetNode, alias?: string): FieldNode {
+  return {
+    kind: Kind.FIELD,
+    name: { kind: Kind.NAME, value: name },
+    ...(alias ? { alias: { kind: Kind.NAME, value: alias } } : {}),
+    ...(selectionSet ? { selectionSet } : {}),
+  };
+}

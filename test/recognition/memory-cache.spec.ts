@@ -1,9 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createMemoryCache } from '../../src/recognition/memory-cache.ts';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { createMemoryCache, estimateEntryBytes } from '../../src/recognition/memory-cache.ts';
+import { estimateBytes } from '../../src/recognition/estimate-size.ts';
 import { ocrError, type ProviderOutcome } from '../../src/outcome.ts';
 
 const fail = (n: number): ProviderOutcome => ocrError('FAIL', `check input image and retry #${n}`);
-const sizeOf = (key: string, outcome: ProviderOutcome) => key.length + JSON.stringify(outcome).length;
+const sizeOf = (key: string, outcome: ProviderOutcome) => estimateEntryBytes(outcome, key);
 
 /**
  * lru-cache reads its clock from the `performance` object it captured when it was imported;
@@ -102,5 +105,49 @@ describe('createMemoryCache', () => {
     const cache = createMemoryCache<ProviderOutcome>({ maxBytes: 0 });
     await cache.set('k', fail(1));
     expect(await cache.get('k')).toBeUndefined();
+  });
+});
+
+describe('the memory estimate', () => {
+  it('grows with content, counts characters beyond Latin-1 twice, follows nesting and survives cycles', () => {
+    expect(estimateBytes('a'.repeat(100))).toBeGreaterThan(estimateBytes('a'.repeat(10)));
+    expect(estimateBytes('é'.repeat(100))).toBe(estimateBytes('e'.repeat(100))); // Latin-1: one byte each
+    expect(estimateBytes('字'.repeat(96)) - estimateBytes('')).toBe(2 * (estimateBytes('e'.repeat(96)) - estimateBytes('')));
+    expect(estimateBytes({ a: { b: 'x'.repeat(50) } })).toBeGreaterThan(estimateBytes({ a: {} }) + 50);
+    const cyclic: Record<string, unknown> = { name: 'x' };
+    cyclic.self = cyclic;
+    expect(estimateBytes(cyclic)).toBeGreaterThan(0);
+  });
+
+  it('is at or above the heap that cached identities really take, and not wildly above', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const identity = (i: number): ProviderOutcome =>
+      // Through JSON, as an answer from the wire: fresh strings for every entry.
+      JSON.parse(
+        JSON.stringify({
+          kind: 'identity',
+          charged: true,
+          fields: {
+            name: `HELLO NAME ${i}`, id: `3171024302${String(i).padStart(6, '0')}`, pob: 'GARESSI SUPPA', dob: '03-02-1982',
+            gender: 'PEREMPUAN', address: 'BTN UNHALU BLOK C NO. 28', rt: '006', rw: '003', village: 'KAMBU', district: 'KAMBU',
+            religion: 'ISLAM', marital_status: 'KAWIN', work: 'PEGAWAI NEGERI SIPIL (PNS)', nationnality: 'WNI', city: 'KOTA KENDARI',
+            province: 'SULAWESI TENGGARA',
+          },
+          confidence: { name: 0.93, id: 0.99, pob: 0.9, dob: 0.95 },
+        }),
+      );
+    const count = 20_000;
+    const key = (i: number) => `ekycpro:${i.toString(16).padStart(64, '0')}`;
+    const cache = createMemoryCache<ProviderOutcome>({ maxBytes: 1024 ** 3 });
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < count; i++) await cache.set(key(i), identity(i));
+    gc();
+    const measured = (process.memoryUsage().heapUsed - before) / count;
+    const estimated = estimateEntryBytes(identity(1), key(1));
+    expect(await cache.get(key(count - 1))).toBeDefined(); // all still there, so all were measured
+    expect(estimated).toBeGreaterThanOrEqual(measured);
+    expect(estimated).toBeLessThan(measured * 3);
   });
 });

@@ -7,6 +7,13 @@ import { CoalesceTimeoutError, SharingUnavailableError } from '../../src/recogni
 import { testPdf, truncated } from '../support/image-bytes.ts';
 import { padPngTo, testJpeg, testPng } from '../support/images.ts';
 import { deferred, identity, scriptedProvider } from '../support/scripted-provider.ts';
+import { hostileImages } from '../support/hostile-images.ts';
+import { validateImage } from '../../src/image/validate-image.ts';
+import type { ImageInfo } from '../../src/providers/provider.ts';
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 1));
+}
 
 function setup(answer?: Parameters<typeof scriptedProvider>[1]) {
   const provider = scriptedProvider('scripted', answer);
@@ -21,7 +28,8 @@ describe('createRecognizer', () => {
     const outcome = await recognizer.recognize(image);
     expect(outcome).toMatchObject({ kind: 'identity', charged: true, cached: false, contentHash: contentHash(image) });
     expect(provider.calls).toHaveLength(1);
-    expect(provider.calls[0]!.image).toEqual({ format: 'jpeg', byteLength: image.byteLength });
+    // What the decode found travels with the bytes.
+    expect(provider.calls[0]!.image).toEqual({ format: 'jpeg', byteLength: image.byteLength, width: 96, height: 64 });
   });
 
   it('serves a recognised image from the cache the second time, without a call', async () => {
@@ -89,7 +97,7 @@ describe('createRecognizer', () => {
     const image = await testPng(107);
     const controller = new AbortController();
     const first = recognizer.recognize(image, { signal: controller.signal });
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await until(() => provider.calls.length === 1); // after the decode
     controller.abort();
     expect(provider.calls[0]!.signal?.aborted).toBe(true);
     gate.resolve(identity());
@@ -147,5 +155,63 @@ describe('createRecognizer', () => {
     const refused = await createRecognizer({ provider, cache: createMemoryCache<ProviderOutcome>(), coalescer: failing(new SharingUnavailableError('x')) }).recognize(image);
     expect(refused).toMatchObject({ kind: 'error', code: 'UPSTREAM_UNAVAILABLE', retryable: true, charged: false });
     expect(provider.calls).toHaveLength(0);
+  });
+  it('decodes every image before the provider: each hostile file is refused, free, not retryable, not kept', async () => {
+    const { recognizer, provider, cache } = setup();
+    const files = await hostileImages(11);
+    expect(files.length).toBeGreaterThanOrEqual(33);
+    for (const file of files) {
+      const outcome = await recognizer.recognize(file.bytes);
+      expect(outcome, file.name).toMatchObject({ kind: 'error', code: file.code, charged: false, retryable: false, cached: false });
+      expect(await cache.get(`scripted:${contentHash(file.bytes)}`), file.name).toBeUndefined();
+    }
+    expect(provider.calls).toHaveLength(0);
+  });
+
+  it('answers a cache hit without decoding: a kept answer was checked when it was made', async () => {
+    let decodes = 0;
+    const provider = scriptedProvider();
+    const cache = createMemoryCache<ProviderOutcome>();
+    const recognizer = createRecognizer({
+      provider,
+      cache,
+      validate: (bytes, image) => {
+        decodes++;
+        return validateImage(bytes, image);
+      },
+    });
+    const image = await testPng(111);
+    await recognizer.recognize(image);
+    await recognizer.recognize(image);
+    expect([decodes, provider.calls.length]).toEqual([1, 1]);
+  });
+
+  it('decodes once for 50 identical uploads in flight, and refuses them all when the image is broken', async () => {
+    let decodes = 0;
+    const provider = scriptedProvider();
+    const recognizer = createRecognizer({
+      provider,
+      cache: createMemoryCache<ProviderOutcome>(),
+      validate: (bytes, image) => {
+        decodes++;
+        return validateImage(bytes, image);
+      },
+    });
+    const broken = (await hostileImages(12)).find((file) => file.name.startsWith('PNG with a corrupt IDAT'))!;
+    const outcomes = await Promise.all(Array.from({ length: 50 }, () => recognizer.recognize(broken.bytes)));
+    expect(decodes).toBe(1);
+    expect(new Set(outcomes.map((o) => (o.kind === 'error' ? o.code : o.kind)))).toEqual(new Set(['IMAGE_INVALID_FORMAT']));
+    expect(provider.calls).toHaveLength(0);
+  });
+
+  it('applies the configured pixel limits', async () => {
+    const provider = scriptedProvider();
+    const recognizer = createRecognizer({ provider, cache: createMemoryCache<ProviderOutcome>(), imageLimits: { maxPixels: 6000, minSide: 64, maxAspect: 8 } });
+    expect(await recognizer.recognize(await testPng(112, 96, 64))).toMatchObject({
+      code: 'IMAGE_INVALID_SIZE',
+      message: 'the image is 96x64 pixels, more than the 6000 allowed',
+    });
+    expect(await recognizer.recognize(await testPng(113, 64, 64))).toMatchObject({ kind: 'identity' });
+    expect(provider.calls).toHaveLength(1);
   });
 });

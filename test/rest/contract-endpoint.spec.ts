@@ -5,6 +5,7 @@ import { HANG_TIMEOUT_MS, request, startGatewayServer, type GatewayResponse, typ
 import { testPdf, testText, truncated } from '../support/image-bytes.ts';
 import { padPngTo, testJpeg, testPng } from '../support/images.ts';
 import { uploadInit } from '../support/multipart.ts';
+import { hostileImages } from '../support/hostile-images.ts';
 import { CONTRACT_MESSAGES, CONTRACT_OK_KEYS, CONTRACT_ROUTE } from '../support/contract.ts';
 
 /**
@@ -247,6 +248,17 @@ describe('POST /v1/id_ocr/general: bad requests answered per the contract, HTTP 
     expect(newCalls).toBe(0);
   });
 
+  it('33+ hostile files (bombs, corrupt data, impossible headers) → their contract status, documented message, 0 calls', async () => {
+    const before = fake.calls.length;
+    for (const file of await hostileImages(71)) {
+      const { response, body } = await recognizeRest(file.bytes);
+      expect(response.status, file.name).toBe(200);
+      expect(response.headers.get('x-ktp-charged'), file.name).toBe('false');
+      expectContractAnswer(body, file.code);
+    }
+    expect(fake.calls.length).toBe(before);
+  });
+
   it('an image of exactly 2 MiB is accepted and reaches the upstream once', async () => {
     const bytes = padPngTo(await testPng(7105), 2 * 1024 * 1024);
     const { body, newCalls } = await recognizeRest(bytes);
@@ -356,6 +368,8 @@ describe('X-API-Key with REST_API_KEYS configured', () => {
     ['a wrong key', { 'x-api-key': 'client-key-gamma' }],
     ['a configured key with a different case', { 'x-api-key': CLIENT_KEYS[0]!.toUpperCase() }],
     ['a prefix of a configured key', { 'x-api-key': CLIENT_KEYS[0]!.slice(0, -1) }],
+    ['a configured key with one character more', { 'x-api-key': `${CLIENT_KEYS[0]!}x` }],
+    ['a key of 4 KB', { 'x-api-key': 'k'.repeat(4096) }],
     ['the gateway’s own upstream key', { 'x-api-key': FAKE_API_KEY }],
   ])('%s → 401 in the contract shape, zero calls', async (_name, key) => {
     const { response, body, newCalls } = await recognizeRest(await nextJpeg(), keyedGw, { 'content-type': FORM, ...key });

@@ -34,6 +34,9 @@ export interface FakeEkycpro {
   behaviour: (call: FakeCall, index: number) => FakeAnswer;
   /** Delay before answering, in ms (simulates the upstream's recognition time). */
   latencyMs: number;
+  /** Requests open at the fake right now, and the most there ever were at once. */
+  open: number;
+  peakOpen: number;
   close(): Promise<void>;
 }
 
@@ -68,6 +71,8 @@ export async function startFakeEkycpro(options: { apiKey?: string } = {}): Promi
     callsFor: (hash) => fake.calls.filter((call) => call.imageHash === hash).length,
     behaviour: () => ({ kind: 'ok' }),
     latencyMs: 0,
+    open: 0,
+    peakOpen: 0,
     close: () =>
       new Promise((resolve) => {
         for (const response of hanging) response.destroy();
@@ -77,6 +82,9 @@ export async function startFakeEkycpro(options: { apiKey?: string } = {}): Promi
   };
 
   const server: Server = createServer(async (request, response) => {
+    fake.open++;
+    fake.peakOpen = Math.max(fake.peakOpen, fake.open);
+    response.on('close', () => fake.open--);
     const body = await readBody(request);
     const call: FakeCall = {
       imageHash: null,

@@ -1,8 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import { loadConfig, type GatewayConfig } from '../../src/config.ts';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway.ts';
+import { createNodeServer } from '../../src/http/node-server.ts';
 import { createEkycproProvider, type EkycproProviderOptions } from '../../src/providers/ekycpro/index.ts';
 import type { KtpProvider } from '../../src/providers/provider.ts';
 import { FAKE_API_KEY, startFakeEkycpro, type FakeEkycpro } from './fake-ekycpro.ts';
@@ -49,7 +50,14 @@ export async function startGatewayServer(options: GatewayServerOptions = {}): Pr
   const ownFake = !options.fake;
   const fake = options.fake ?? (await startFakeEkycpro());
   const config = { ...loadConfig({ KTP_PROVIDER: 'ekycpro', ...options.env }), ...options.config };
-  const ekycpro = createEkycproProvider({ url: fake.url, apiKey: FAKE_API_KEY, ...TEST_PROVIDER_OPTIONS, ...options.provider });
+  const ekycpro = createEkycproProvider({
+    url: fake.url,
+    apiKey: FAKE_API_KEY,
+    maxConcurrency: config.ekycpro.maxConcurrency,
+    maxQueue: config.ekycpro.maxQueue,
+    ...TEST_PROVIDER_OPTIONS,
+    ...options.provider,
+  });
 
   let settled = 0;
   const waiters: { count: number; resolve: () => void }[] = [];
@@ -67,7 +75,8 @@ export async function startGatewayServer(options: GatewayServerOptions = {}): Pr
   };
 
   const gateway = createGateway({ config, provider, ...options.shared });
-  const server = createServer(gateway.handler);
+  // The production server, with its timeouts and connection cap from `config.server`.
+  const { server } = createNodeServer(gateway.handler, config.server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

@@ -4,7 +4,7 @@
  */
 
 /** A valid 24-bit BMP (BITMAPINFOHEADER) of `width`×`height` noise pixels. */
-export function testBmp(seed: number, width = 4, height = 3): Uint8Array {
+export function testBmp(seed: number, width = 96, height = 64): Uint8Array {
   const rowBytes = Math.ceil((width * 3) / 4) * 4;
   const pixelBytes = rowBytes * height;
   const offset = 14 + 40;

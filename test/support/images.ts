@@ -2,9 +2,10 @@ import sharp from 'sharp';
 
 /**
  * Small real images for tests, different bytes per `seed` so that each test has its own cache key.
- * Not KTPs: the paid API (faked) does not look at the pixels.
+ * Not KTPs: the paid API (faked) does not look at the pixels. 96x64 by default: every image is
+ * decoded and checked before a provider sees it, and a side under 64 px is refused.
  */
-export async function testPng(seed: number, width = 32, height = 20): Promise<Uint8Array<ArrayBuffer>> {
+export async function testPng(seed: number, width = 96, height = 64): Promise<Uint8Array<ArrayBuffer>> {
   const pixels = Buffer.alloc(width * height * 3);
   // mulberry32: noise that PNG cannot compress, so sizes are predictable.
   let state = seed >>> 0;
@@ -18,7 +19,7 @@ export async function testPng(seed: number, width = 32, height = 20): Promise<Ui
   return new Uint8Array(await sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer());
 }
 
-export async function testJpeg(seed: number, width = 32, height = 20): Promise<Uint8Array<ArrayBuffer>> {
+export async function testJpeg(seed: number, width = 96, height = 64): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await sharp(await testPng(seed, width, height)).jpeg({ quality: 90 }).toBuffer());
 }
 

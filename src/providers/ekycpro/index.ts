@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { KtpProvider } from '../provider.ts';
-import { ocrError, type ProviderOutcome } from '../../outcome.ts';
-import { createCircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.ts';
+import { ocrError, type ErrorOutcome, type ProviderOutcome } from '../../outcome.ts';
+import { createCircuitBreaker, type CallResult, type CircuitBreakerOptions } from './circuit-breaker.ts';
+import { createConcurrencyLimit } from '../../limit-concurrency.ts';
 import { parseContractAnswer, unavailable } from './parse-answer.ts';
-import { postImage } from './post-image.ts';
+import { postImage, type PostResult } from './post-image.ts';
 import { withRetry } from './retry.ts';
 
 export interface EkycproProviderOptions {
@@ -17,8 +19,15 @@ export interface EkycproProviderOptions {
   /** Delay before retry n, in ms. Default exponential from 200 ms with jitter. */
   backoffMs?: (attempt: number) => number;
   breaker?: CircuitBreakerOptions;
+  /** Calls open at the upstream at once. Default 16. */
+  maxConcurrency?: number;
+  /** Recognitions waiting for a call slot; beyond it the answer is a free, retryable "busy" INNER_ERROR. Default 64. */
+  maxQueue?: number;
   fetch?: typeof globalThis.fetch;
 }
+
+/** INNER_ERROR is the contract's own free "try again later"; the local engine answers the same when busy. */
+const BUSY_MESSAGE = 'the OCR upstream is busy with other requests, retry shortly';
 
 /**
  * The paid REST API as a provider. Retries only what is certain to be free (an `INNER_ERROR`
@@ -27,25 +36,41 @@ export interface EkycproProviderOptions {
  */
 export function createEkycproProvider(options: EkycproProviderOptions): KtpProvider {
   const breaker = createCircuitBreaker(options.breaker);
+  const now = options.breaker?.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const limit = createConcurrencyLimit({ max: options.maxConcurrency ?? 16, maxQueue: options.maxQueue ?? 64 });
+  // Busy answers are not retried here: waiting again would only lengthen the queue it was refused from.
+  const busyAnswers = new WeakSet<ProviderOutcome>();
 
-  async function attempt(bytes: Uint8Array, apiKey: string): Promise<ProviderOutcome> {
-    if (!breaker.tryAcquire()) {
-      return unavailable('the OCR upstream is failing; not calling it for a short while (circuit open)');
+  async function attempt(bytes: Uint8Array, apiKey: string, signal: AbortSignal | undefined): Promise<ProviderOutcome> {
+    // One slot per exchange: at most `maxConcurrency` calls are ever open at the upstream.
+    const release = await limit.acquire(signal);
+    if (!release) {
+      const busy: ErrorOutcome = ocrError('INNER_ERROR', BUSY_MESSAGE, { charged: false, retryable: true });
+      busyAnswers.add(busy);
+      return busy;
     }
-    const result = await postImage(bytes, { url: options.url, apiKey, timeoutMs, fetch: options.fetch });
-    const outcome =
-      result.kind === 'answered'
-        ? withoutKey(parseContractAnswer(result.httpStatus, result.bodyText), apiKey)
-        : ocrError(
-            'UPSTREAM_UNAVAILABLE',
-            result.reason === 'timeout'
-              ? `the OCR upstream did not answer within ${timeoutMs} ms${result.maybeCharged ? '; the request may have been charged' : ''}`
-              : `the OCR upstream could not be reached${result.maybeCharged ? '; the request may have been charged' : ''}`,
-            { charged: false, retryable: true },
-          );
-    breaker.record(!(outcome.kind === 'error' && (outcome.code === 'UPSTREAM_UNAVAILABLE' || outcome.code === 'INNER_ERROR')));
-    return outcome;
+    try {
+      if (!breaker.tryAcquire()) {
+        return unavailable('the OCR upstream is failing; not calling it for a short while (circuit open)');
+      }
+      const startedAt = now();
+      const result = await postImage(bytes, { url: options.url, apiKey, timeoutMs, fetch: options.fetch });
+      const outcome =
+        result.kind === 'answered'
+          ? withoutKey(parseContractAnswer(result.httpStatus, result.bodyText), apiKey)
+          : ocrError(
+              'UPSTREAM_UNAVAILABLE',
+              result.reason === 'timeout'
+                ? `the OCR upstream did not answer within ${timeoutMs} ms${result.maybeCharged ? '; the request may have been charged' : ''}`
+                : `the OCR upstream could not be reached${result.maybeCharged ? '; the request may have been charged' : ''}`,
+              { charged: false, retryable: true },
+            );
+      breaker.record(healthOf(result, outcome, bytes, startedAt));
+      return outcome;
+    } finally {
+      release();
+    }
   }
 
   return {
@@ -60,12 +85,28 @@ export function createEkycproProvider(options: EkycproProviderOptions): KtpProvi
         });
       }
       return withRetry(
-        () => attempt(bytes, apiKey),
-        (outcome) => outcome.kind === 'error' && outcome.code === 'INNER_ERROR',
+        () => attempt(bytes, apiKey, signal),
+        (outcome) => outcome.kind === 'error' && outcome.code === 'INNER_ERROR' && !busyAnswers.has(outcome),
         { retries: options.retries ?? 2, backoffMs: options.backoffMs, signal },
       );
     },
   };
+}
+
+/**
+ * What a call says about the upstream's health, for the circuit breaker: only "it is down" counts
+ * (5xx, the contract's INNER_ERROR, no connection), and a timeout as one image's. Any other answer,
+ * a 4xx or a FAIL included, shows it is up; those are about the request, not the upstream.
+ */
+function healthOf(result: PostResult, outcome: ProviderOutcome, bytes: Uint8Array, startedAt: number): CallResult {
+  if (result.kind === 'no-answer') {
+    if (result.reason === 'network') return { ok: false, cause: 'down' };
+    // Hashed only here, on the rare timeout: the key says which image it was, nothing more.
+    return { ok: false, cause: 'timeout', key: createHash('sha256').update(bytes).digest('hex'), startedAt };
+  }
+  if (result.httpStatus >= 500) return { ok: false, cause: 'down' };
+  if (outcome.kind === 'error' && outcome.code === 'INNER_ERROR') return { ok: false, cause: 'down' };
+  return { ok: true };
 }
 
 /**

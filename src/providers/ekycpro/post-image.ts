@@ -30,7 +30,7 @@ export async function postImage(bytes: Uint8Array, options: PostImageOptions): P
         'x-api-key': options.apiKey,
         accept: 'application/json',
       },
-      body: new URLSearchParams({ img: Buffer.from(bytes).toString('base64') }).toString(),
+      body: await formBody(bytes),
       signal: controller.signal,
     });
     responded = true;
@@ -43,6 +43,27 @@ export async function postImage(bytes: Uint8Array, options: PostImageOptions): P
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** 48 KiB of image: a multiple of 3, so the slices' base64 joins into the whole's. */
+const SLICE_BYTES = 3 * 16 * 1024;
+
+/**
+ * `img=<base64>`, form-encoded, exactly as URLSearchParams would write it, but a slice at a time
+ * with a turn of the event loop between slices. Encoding 2 MiB at once took ~40 ms of event loop
+ * on the loaded reference machine, and 16 upstream answers arriving together start 16 calls at
+ * once: the loop was blocked for most of a second. In slices, other requests (and /healthz) are
+ * served in between. The body still has a Content-Length: nothing changes on the wire.
+ */
+export async function formBody(bytes: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
+  const parts: Buffer[] = [Buffer.from('img=')];
+  for (let at = 0; at < bytes.byteLength; at += SLICE_BYTES) {
+    if (at > 0) await new Promise((resolve) => setImmediate(resolve));
+    const slice = Buffer.from(bytes.buffer, bytes.byteOffset + at, Math.min(SLICE_BYTES, bytes.byteLength - at));
+    // Of the base64 alphabet only `+`, `/` and `=` need escaping, as encodeURIComponent does.
+    parts.push(Buffer.from(encodeURIComponent(slice.toString('base64')), 'latin1'));
+  }
+  return new Uint8Array(Buffer.concat(parts));
 }
 
 function isConnectionRefused(error: unknown): boolean {

@@ -3,6 +3,7 @@ import { contentHash } from '../../../src/recognition/content-hash.ts';
 import { request } from '../../support/gateway-server.ts';
 import { testPdf, testText, truncated } from '../../support/image-bytes.ts';
 import { padPngTo, testJpeg, testPng } from '../../support/images.ts';
+import { hostileImages } from '../../support/hostile-images.ts';
 import { uploadInit, type UploadFile } from '../../support/multipart.ts';
 import type { E2eTarget, StartTarget } from './target.ts';
 
@@ -47,6 +48,18 @@ export function badImageScenarios(start: StartTarget): void {
       expect(result.__typename).toBe('KtpIdentity');
       expect(newCalls).toBe(1);
       expect(target.fake.callsFor(contentHash(bytes))).toBe(1);
+    });
+  
+    it('33+ hostile files that pass the byte checks (bombs, corrupt data, impossible headers) → refused, free, 0 upstream calls', async () => {
+      const before = target.fake.calls.length;
+      const files = await hostileImages(31);
+      expect(files.length).toBeGreaterThanOrEqual(33);
+      for (const file of files) {
+        const { response, result } = await upload({ bytes: file.bytes, filename: 'ktp.png', type: 'image/png' });
+        expect(response.status, file.name).toBe(200);
+        expect(result, file.name).toMatchObject({ __typename: 'OcrError', code: file.code, charged: false, retryable: false });
+      }
+      expect(target.fake.calls.length).toBe(before);
     });
   });
 }

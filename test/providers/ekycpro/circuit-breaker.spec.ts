@@ -88,3 +88,55 @@ describe('createCircuitBreaker', () => {
     expect(breaker.state).toBe('half-open');
   });
 });
+
+describe('createCircuitBreaker: what counts', () => {
+  const timeout = (key: string, startedAt: number) => ({ ok: false as const, cause: 'timeout' as const, key, startedAt });
+
+  it('counts a timeout once per distinct image', () => {
+    const { breaker } = clocked(3);
+    for (let i = 0; i < 10; i++) {
+      breaker.tryAcquire();
+      breaker.record(timeout('same-image', 0));
+    }
+    expect(breaker.state).toBe('closed');
+    for (const key of ['b', 'c']) {
+      breaker.tryAcquire();
+      breaker.record(timeout(key, 0));
+    }
+    expect(breaker.state).toBe('open');
+  });
+
+  it('ignores a timeout of a call that started before the upstream last answered', () => {
+    const { breaker, advance } = clocked(2);
+    advance(100);
+    breaker.tryAcquire();
+    breaker.record({ ok: true }); // answered at t=100
+    for (const key of ['a', 'b', 'c']) {
+      breaker.tryAcquire();
+      breaker.record(timeout(key, 50)); // all started at t=50, before that answer
+    }
+    expect(breaker.state).toBe('closed');
+    breaker.tryAcquire();
+    breaker.record(timeout('d', 100));
+    breaker.tryAcquire();
+    breaker.record(timeout('e', 150));
+    expect(breaker.state).toBe('open');
+  });
+
+  it('adds "down" failures and distinct timeouts together', () => {
+    const { breaker } = clocked(3);
+    fail(breaker, 2);
+    breaker.tryAcquire();
+    breaker.record(timeout('a', 0));
+    expect(breaker.state).toBe('open');
+  });
+
+  it('re-opens when a half-open trial times out', () => {
+    const { breaker, advance } = clocked(1, 1_000);
+    fail(breaker, 1);
+    advance(1_000);
+    expect(breaker.tryAcquire()).toBe(true);
+    breaker.record(timeout('a', 1_000));
+    expect(breaker.state).toBe('open');
+  });
+});

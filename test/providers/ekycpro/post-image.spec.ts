@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { postImage } from '../../../src/providers/ekycpro/post-image.ts';
+import { formBody, postImage } from '../../../src/providers/ekycpro/post-image.ts';
 import { contentHash } from '../../../src/recognition/content-hash.ts';
 import { FAKE_API_KEY, startFakeEkycpro, type FakeEkycpro } from '../../support/fake-ekycpro.ts';
 import { testJpeg } from '../../support/images.ts';
@@ -71,11 +71,32 @@ describe('postImage', () => {
       apiKey: 'k',
       timeoutMs: 1_000,
       fetch: async (input, init) => {
-        seen.push(String(input), String(init?.body));
+        seen.push(String(input), Buffer.from(init?.body as Uint8Array).toString('latin1'));
         return new Response('{"status":"FAIL"}', { status: 200 });
       },
     });
     expect(result).toEqual({ kind: 'answered', httpStatus: 200, bodyText: '{"status":"FAIL"}' });
     expect(seen).toEqual(['http://upstream.invalid/x', `img=${encodeURIComponent(Buffer.from([1, 2, 3]).toString('base64'))}`]);
+  });
+});
+
+describe('formBody', () => {
+  it('is byte for byte what URLSearchParams makes of the base64, across slice boundaries and padding', async () => {
+    for (const length of [0, 1, 2, 3, 49_151, 49_152, 49_153, 2 * 49_152 + 2, 300_001]) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 7919 + (i >> 5)) % 256);
+      const expected = new URLSearchParams({ img: Buffer.from(bytes).toString('base64') }).toString();
+      expect(Buffer.from(await formBody(bytes)).toString('latin1'), `length ${length}`).toBe(expected);
+    }
+  });
+
+  it('gives the event loop a turn between slices', async () => {
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 0);
+    try {
+      await formBody(new Uint8Array(20 * 49_152));
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(turns).toBeGreaterThan(0);
   });
 });

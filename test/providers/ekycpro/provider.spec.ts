@@ -218,3 +218,109 @@ describe('ekycpro provider: circuit breaker', () => {
     expect(refused.outcome).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', message: expect.stringContaining('circuit open') });
   });
 });
+
+describe('ekycpro provider: circuit breaker fairness', () => {
+  const POISON_TIMEOUT_MS = 150;
+
+  it("one client's image that times out, sent again and again, never opens the circuit for everyone", async () => {
+    const p = provider({ retries: 0, timeoutMs: POISON_TIMEOUT_MS, breaker: { threshold: 2, cooldownMs: 60_000 } });
+    const poison = await image();
+    fake.behaviour = (call) => (call.imageHash === poison.hash ? { kind: 'hang' } : { kind: 'ok' });
+    for (let i = 0; i < 5; i++) {
+      expect(await p.recognize(poison.bytes, poison.info)).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: true });
+    }
+    expect(fake.callsFor(poison.hash)).toBe(5);
+    const other = await image();
+    expect((await p.recognize(other.bytes, other.info)).kind).toBe('identity');
+    expect(fake.callsFor(other.hash)).toBe(1);
+  });
+
+  it('distinct images that time out do not count while the upstream answers other calls meanwhile', async () => {
+    const p = provider({ retries: 0, timeoutMs: 600, breaker: { threshold: 2, cooldownMs: 60_000 } });
+    const poisons = [await image(), await image(), await image()];
+    const hashes = new Set(poisons.map((x) => x.hash));
+    fake.behaviour = (call) => (hashes.has(call.imageHash ?? '') ? { kind: 'hang' } : { kind: 'ok' });
+    const pending = poisons.map((x) => p.recognize(x.bytes, x.info));
+    await vi.waitFor(() => expect(poisons.every((x) => fake.callsFor(x.hash) === 1)).toBe(true));
+    // Answered while the three wait: the upstream is up, they are just slow images.
+    const meanwhile = await image();
+    expect((await p.recognize(meanwhile.bytes, meanwhile.info)).kind).toBe('identity');
+    for (const outcome of await Promise.all(pending)) expect(outcome).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    const after = await image();
+    expect((await p.recognize(after.bytes, after.info)).kind).toBe('identity');
+    expect(fake.callsFor(after.hash)).toBe(1);
+  });
+
+  it('a hung upstream (every image times out, nobody is answered) still opens it, one distinct image per failure', async () => {
+    const p = provider({ retries: 0, timeoutMs: POISON_TIMEOUT_MS, breaker: { threshold: 2, cooldownMs: 60_000 } });
+    fake.behaviour = () => ({ kind: 'hang' });
+    const first = await image();
+    await p.recognize(first.bytes, first.info);
+    await p.recognize(first.bytes, first.info); // the same image again: still one
+    const probe = await image();
+    fake.behaviour = () => ({ kind: 'ok' });
+    expect((await p.recognize(probe.bytes, probe.info)).kind).toBe('identity'); // closed, and answered: reset
+    fake.behaviour = () => ({ kind: 'hang' });
+    for (const x of [await image(), await image()]) await p.recognize(x.bytes, x.info);
+    const refused = await image();
+    expect(await p.recognize(refused.bytes, refused.info)).toMatchObject({ message: expect.stringContaining('circuit open') });
+    expect(fake.callsFor(refused.hash)).toBe(0);
+  });
+
+  it('HTTP 5xx counts; a 4xx (about the request, from an up upstream) does not', async () => {
+    const p = provider({ retries: 0, breaker: { threshold: 2, cooldownMs: 60_000 } });
+    fake.behaviour = () => ({ kind: 'http', status: 413, contentType: 'text/html', body: '<html>too large</html>' });
+    for (let i = 0; i < 4; i++) {
+      const x = await image();
+      expect(await p.recognize(x.bytes, x.info)).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+      expect(fake.callsFor(x.hash)).toBe(1);
+    }
+    fake.behaviour = () => ({ kind: 'http', status: 502, contentType: 'text/html', body: '<html>bad gateway</html>' });
+    for (let i = 0; i < 2; i++) {
+      const x = await image();
+      await p.recognize(x.bytes, x.info);
+    }
+    const refused = await image();
+    expect(await p.recognize(refused.bytes, refused.info)).toMatchObject({ message: expect.stringContaining('circuit open') });
+    expect(fake.callsFor(refused.hash)).toBe(0);
+  });
+});
+
+describe('ekycpro provider: bounded concurrency', () => {
+  it('keeps at most maxConcurrency calls open; one waits; beyond the queue a free, retryable busy answer at once, no call', async () => {
+    const p = provider({ retries: 2, maxConcurrency: 2, maxQueue: 1 });
+    fake.latencyMs = 300;
+    fake.peakOpen = 0;
+    const images = await Promise.all(Array.from({ length: 5 }, () => image()));
+    const finished: number[] = [];
+    const outcomes = await Promise.all(
+      images.map((x, i) =>
+        p.recognize(x.bytes, x.info).then((outcome) => {
+          finished.push(i);
+          return outcome;
+        }),
+      ),
+    );
+    expect(outcomes.map((o) => o.kind)).toEqual(['identity', 'identity', 'identity', 'error', 'error']);
+    for (const busy of outcomes.slice(3)) {
+      expect(busy).toEqual({ kind: 'error', code: 'INNER_ERROR', message: 'the OCR upstream is busy with other requests, retry shortly', charged: false, retryable: true });
+    }
+    // Not retried (retries: 2 notwithstanding), never sent, and answered before any call came back.
+    expect(images.map((x) => fake.callsFor(x.hash))).toEqual([1, 1, 1, 0, 0]);
+    expect(finished.slice(0, 2).sort()).toEqual([3, 4]);
+    expect(fake.peakOpen).toBe(2);
+  });
+
+  it('a recognition whose callers all left while it waited for a slot leaves the queue without a call', async () => {
+    const p = provider({ retries: 0, maxConcurrency: 1, maxQueue: 4 });
+    fake.latencyMs = 200;
+    const [running, waiting] = [await image(), await image()];
+    const controller = new AbortController();
+    const first = p.recognize(running.bytes, running.info);
+    const second = p.recognize(waiting.bytes, waiting.info, controller.signal);
+    controller.abort();
+    expect(await second).toMatchObject({ code: 'INNER_ERROR', charged: false });
+    expect((await first).kind).toBe('identity');
+    expect(fake.callsFor(waiting.hash)).toBe(0);
+  });
+});

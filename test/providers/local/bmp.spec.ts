@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { BmpError, decodeBmp } from '../../../src/providers/local/pipeline/bmp.ts';
+import { BmpError, decodeBmp, readBmpHeader } from '../../../src/image/bmp.ts';
 import { decodeImage, UndecodableImageError } from '../../../src/providers/local/pipeline/decode.ts';
+import { sniffFormat } from '../../../src/recognition/inspect-image.ts';
+import { hostileImages } from '../../support/hostile-images.ts';
 
 type Rgb = [number, number, number];
 
@@ -81,6 +83,39 @@ describe('decodeBmp', () => {
     expect([...raster.data]).toEqual(EXPECTED);
   });
 
+  it('shrinks while reading when asked: each output pixel is the mean of its box, no full-size copy', () => {
+    // 4x2 pixels shrunk by 2: two boxes of 2x2.
+    const pixels: Rgb[][] = [
+      [[0, 0, 0], [100, 100, 100], [10, 20, 30], [10, 20, 30]],
+      [[200, 200, 200], [100, 100, 100], [50, 60, 70], [10, 20, 30]],
+    ];
+    const raster = decodeBmp(bmp(pixels), { maxSide: 2 });
+    expect([raster.width, raster.height]).toEqual([2, 1]);
+    expect([...raster.data]).toEqual([100, 100, 100, 20, 30, 40]);
+    // Uneven edges: 3 wide by 2 leaves a last box one pixel wide.
+    const edge = decodeBmp(bmp(PIXELS), { maxSide: 2 });
+    expect([edge.width, edge.height]).toEqual([2, 1]);
+    expect([...edge.data]).toEqual([
+      Math.round((255 + 0 + 10 + 40) / 4), Math.round((0 + 255 + 20 + 50) / 4), Math.round((0 + 0 + 30 + 60) / 4),
+      Math.round((0 + 70) / 2), Math.round((0 + 80) / 2), Math.round((255 + 90) / 2),
+    ]);
+  });
+
+  it('refuses headers that cannot describe the file: 0 or negative width, INT32_MIN height, rows past the end', () => {
+    const withHeader = (width: number, height: number) => {
+      const bytes = bmp(PIXELS);
+      const view = new DataView(bytes.buffer);
+      view.setInt32(18, width, true);
+      view.setInt32(22, height, true);
+      return bytes;
+    };
+    expect(() => readBmpHeader(withHeader(0, 2))).toThrow(/dimensions/);
+    expect(() => readBmpHeader(withHeader(-3, 2))).toThrow(/dimensions/);
+    expect(() => readBmpHeader(withHeader(3, -0x80000000))).toThrow(/dimensions/);
+    expect(() => readBmpHeader(withHeader(50_000, 50_000))).toThrow(/truncated/);
+    expect(readBmpHeader(withHeader(3, -2))).toMatchObject({ width: 3, height: 2, topDown: true });
+  });
+
   it('decodes the synthetic card fixture (640x403, 24-bit)', async () => {
     const bytes = new Uint8Array(await readFile(new URL('../../fixtures/cards/ktp-09185/bmp.bmp', import.meta.url)));
     const raster = decodeBmp(bytes);
@@ -89,6 +124,26 @@ describe('decodeBmp', () => {
 });
 
 describe('decodeImage', () => {
+  it('refuses every hostile file as undecodable, or decodes it shrunk to at most 1600 px a side: never a crash', async () => {
+    for (const file of await hostileImages(51)) {
+      const format = sniffFormat(file.bytes)!;
+      try {
+        const raster = await decodeImage(file.bytes, format);
+        expect(Math.max(raster.width, raster.height), file.name).toBeLessThanOrEqual(1600);
+        expect(raster.data.byteLength, file.name).toBe(raster.width * raster.height * 3);
+      } catch (error) {
+        expect(error, file.name).toBeInstanceOf(UndecodableImageError);
+      }
+    }
+  });
+
+  it('shrinks a large BMP on load to at most 1600 px a side', async () => {
+    const wide = bmp(Array.from({ length: 40 }, () => Array.from({ length: 3200 }, (): Rgb => [10, 20, 30])));
+    const raster = await decodeImage(wide, 'bmp');
+    expect([raster.width, raster.height]).toEqual([1600, 20]);
+    expect([...raster.data.subarray(0, 3)]).toEqual([10, 20, 30]);
+  });
+
   const photo = new URL('../../fixtures/cards/ktp-09001/photo.jpg', import.meta.url);
 
   it('rejects a JPEG cut in half even with its end marker glued back on', async () => {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectImage, isErrorOutcome } from '../../../src/recognition/inspect-image.ts';
 import type { ProviderOutcome } from '../../../src/outcome.ts';
 import { createLocalProvider, type LocalProvider } from '../../../src/providers/local/index.ts';
+import { hostileImages } from '../../support/hostile-images.ts';
 
 const cards = new URL('../../fixtures/cards/', import.meta.url);
 const bytesOf = async (path: string) => new Uint8Array(await readFile(new URL(path, cards)));
@@ -58,6 +59,22 @@ describe('createLocalProvider (real engine)', () => {
     for (const bytes of [cutJpeg, cutBmp]) {
       expect(await recognize(bytes)).toMatchObject({ kind: 'error', code: 'IMAGE_INVALID_FORMAT', charged: false, retryable: false });
     }
+  });
+
+  it('answers hostile files handed to it directly (no validation in front) with a free typed error, and stays healthy', async () => {
+    // The recognizer refuses these before any provider; the engine must not depend on that. Every
+    // file goes through the engine's decode in bmp.spec.ts; here a few of each kind go end to end.
+    const kinds = [/^PNG bomb: 20000/, /^PNG of 39,000,000x1/, /^PNG with a corrupt IDAT/, /^JPEG of 110 bytes/, /^JPEG of 32x20/, /^BMP compressed with RLE8/];
+    const files = (await hostileImages(41)).filter((file) => kinds.some((kind) => kind.test(file.name)));
+    expect(files).toHaveLength(kinds.length);
+    for (const file of files) {
+      const outcome = await provider.recognize(file.bytes, inspectImage(file.bytes) as Exclude<ReturnType<typeof inspectImage>, { kind: 'error' }>);
+      expect(outcome, file.name).toMatchObject({ kind: 'error', charged: false });
+      // Refused as undecodable, or decoded (shrunk on load) and found to hold no card: never a crash.
+      expect(['IMAGE_INVALID_FORMAT', 'FAIL'], file.name).toContain(outcome.kind === 'error' ? outcome.code : '');
+    }
+    const outcome = await recognize(await bytesOf('ktp-09185/w640.jpg'));
+    expect(outcome.kind === 'identity' && outcome.fields.id).toBe((await truthOf('ktp-09185')).id);
   });
 
   it('keeps the main thread free while four cards are in flight', async () => {

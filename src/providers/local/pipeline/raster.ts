@@ -1,13 +1,10 @@
+import type { Raster } from '../../../image/raster.ts';
+
 /**
- * The one image type the pipeline passes between steps: tightly packed 8-bit RGB, row-major.
- * Steps are plain functions over it, so each can be tested without sharp or the models.
+ * The pipeline's steps are plain functions over a `Raster` (tightly packed 8-bit RGB, shared
+ * with the BMP reader), so each can be tested without sharp or the models.
  */
-export interface Raster {
-  width: number;
-  height: number;
-  /** width * height * 3 bytes, R G B. */
-  data: Uint8Array;
-}
+export type { Raster };
 
 export function createRaster(width: number, height: number, fill = 0): Raster {
   const data = new Uint8Array(width * height * 3);

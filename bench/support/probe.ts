@@ -1,0 +1,44 @@
+/**
+ * Loaded into the gateway's process by `bench/abuse.ts` (`node --import tsx --import
+ * ./bench/support/probe.ts src/server.ts`): measures what only the server itself can see, the
+ * longest its event loop was blocked and its peak RSS, and reports them over the IPC channel.
+ * Benchmarks only; never part of the server.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+export interface ProbeStats {
+  type: 'stats';
+  /** Longest event-loop delay since the last reset, in ms (the histogram's resolution is 5 ms). */
+  maxBlockMs: number;
+  /** Highest RSS sampled (every 20 ms) since the last reset, in MB. */
+  peakRssMb: number;
+  rssMb: number;
+  /** CPU time the process used since the last reset (all its threads), in ms: what the work cost, whatever else the machine ran. */
+  cpuMs: number;
+}
+
+if (process.send) {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  const rss = () => process.memoryUsage.rss() / 1e6;
+  let peak = rss();
+  let cpu = process.cpuUsage();
+  setInterval(() => {
+    peak = Math.max(peak, rss());
+  }, 20).unref();
+  process.on('message', (message: unknown) => {
+    if (message === 'reset') {
+      delay.reset();
+      peak = rss();
+      cpu = process.cpuUsage();
+      process.send!({ type: 'reset' });
+    } else if (message === 'stats') {
+      peak = Math.max(peak, rss());
+      const used = process.cpuUsage(cpu);
+      const stats: ProbeStats = { type: 'stats', maxBlockMs: delay.max / 1e6, peakRssMb: peak, rssMb: rss(), cpuMs: (used.user + used.system) / 1000 };
+      process.send!(stats);
+    }
+  });
+  // The channel must not keep the server alive on its own: it exits as it would without us.
+  process.channel?.unref();
+}
