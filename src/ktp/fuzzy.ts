@@ -5,12 +5,11 @@
  * letters and digits only) and a substitution between look-alikes costs half an edit.
  */
 
-/** Glyphs an OCR engine mistakes for one another (uppercase, since squashing uppercases first). */
-const LOOK_ALIKES: readonly string[] = ['0ODQ', '1IL|T', '2Z', '5S', '6GB', '8B', '7?'];
+import { FUZZY_GROUPS } from './look-alikes.ts';
 
 /** Pairs of look-alike char codes (below 128), as `a * 128 + b`. */
 const lookAlikePairs = new Set<number>();
-for (const group of LOOK_ALIKES) {
+for (const group of FUZZY_GROUPS) {
   for (const a of group) for (const b of group) if (a !== b) lookAlikePairs.add(a.charCodeAt(0) * 128 + b.charCodeAt(0));
 }
 

@@ -7,7 +7,7 @@ import type { FieldConfidence, RawKtpFields } from './raw-fields.ts';
 import type { FieldConfidenceData, KtpAddressData, KtpIdentityData } from './identity.ts';
 import { parseCardDate } from './dates.ts';
 import { tidy } from './fuzzy.ts';
-import { checkNik, readNikDigits } from './nik.ts';
+import { checkNik, readPrintedNik } from './nik.ts';
 import { matchRegionName } from './regions.ts';
 import {
   matchBloodType,
@@ -80,7 +80,7 @@ export function normaliseIdentity(
 ): KtpIdentityData {
   // The type promises an object; a provider bug must still not throw here.
   const fields: Partial<RawKtpFields> = raw !== null && typeof raw === 'object' ? raw : {};
-  const nik = readNikDigits(typeof fields.id === 'string' ? fields.id : '');
+  const nik = readPrintedNik(typeof fields.id === 'string' ? fields.id : '');
   const birthDate = parseCardDate(text(fields.dob) ?? '');
   const gender = matched(fields.gender, matchGender);
   const place = address(fields);

@@ -9,6 +9,7 @@
 import type { Gender, MaritalStatus, Nationality, Religion } from './identity.ts';
 import { parseCardDate, toCardDate } from './dates.ts';
 import { bestMatch, squash, tidy, type Candidate } from './fuzzy.ts';
+import { LETTER_LOOK_ALIKES } from './look-alikes.ts';
 
 export interface VocabularyMatch<T> {
   /** The member matched, or null when the read is not (close enough to) one of them. */
@@ -73,8 +74,8 @@ export const matchNationality: (input: string) => VocabularyMatch<Nationality> =
 
 const BLOOD_GROUPS = ['A', 'B', 'AB', 'O'] as const;
 const BLOOD_TYPES: ReadonlySet<string> = new Set(BLOOD_GROUPS.flatMap((g) => [g, `${g}+`, `${g}-`]));
-/** Digits read in place of the letters of a blood group. */
-const BLOOD_SLIPS: Readonly<Record<string, string>> = { '0': 'O', '8': 'B', '4': 'A' };
+/** Digits read in place of the letters of a blood group (src/ktp/look-alikes.ts). */
+const BLOOD_SLIPS = LETTER_LOOK_ALIKES;
 
 /**
  * `A`, `B`, `AB`, `O`, each optionally `+`/`-`. The card prints `-` for an unknown type: that is a

@@ -203,7 +203,9 @@ describe('normaliseIdentity is total', () => {
       }
       const identity = normaliseIdentity(raw as unknown as RawKtpFields, { name: next() }, TODAY);
 
-      expect(identity.nik).toMatch(/^\d*$/);
+      // As printed: no separators or spaces, look-alikes read as digits, other characters kept.
+      expect(identity.nik).not.toMatch(/[\s.,:;\-_/]/);
+      expect(identity.nik).toBe(identity.nik.toUpperCase());
       expect(identity.raw).toBe(raw);
       for (const value of [identity.name, identity.birthPlace, identity.occupation, identity.issueCity]) {
         if (value !== null) expect(value).toBe(value.trim());

@@ -1,6 +1,7 @@
 import type { FieldConfidence, RawKtpFields } from '../../../ktp/raw-fields.ts';
 import { editDistance, squash } from '../../../ktp/fuzzy.ts';
 import { parseCardDate } from '../../../ktp/dates.ts';
+import { DIGIT_LIKE } from '../../../ktp/look-alikes.ts';
 import type { PrintedCard } from '../../../ktp/nik.ts';
 import {
   matchBloodType,
@@ -117,8 +118,8 @@ function readNik(span: ValueSpan | null, printed: PrintedCard): Reading {
   return { value: nik.digits, confidence: clamp01(meanScore(glyphs) * (0.5 + 0.5 * weakest) * consistent) };
 }
 
-/** What a printed date can be read as: digits, their look-alikes, separators. */
-const DATE_ISH = /^[0-9ODQIl|ZzSsbGB?\-./,\s]$/;
+/** What a printed date can be read as: digits, their look-alikes (src/ktp/look-alikes.ts), separators. */
+const isDateIsh = (c: string) => DIGIT_LIKE.test(c) || /^[-./,\s]$/.test(c);
 
 /**
  * `JAKARTA, 12-05-1990`. The date is the last thing on the line; the place is whatever precedes
@@ -130,7 +131,7 @@ function readBirth(span: ValueSpan | undefined): { pob: Reading; dob: Reading } 
   const glyphs = allGlyphs(span);
   if (!span || glyphs.length === 0) return { pob: NONE, dob: NONE };
   let tail = glyphs.length;
-  while (tail > 0 && DATE_ISH.test(glyphs[tail - 1]!.char)) tail--;
+  while (tail > 0 && isDateIsh(glyphs[tail - 1]!.char)) tail--;
   const dateFrom = (i: number) => (i <= glyphs.length - 8 ? readCardDate(glyphCompact(glyphs.slice(i))) : null);
   // A separator (comma, or the dot it is misread as) is the surest split; without one, the
   // earliest start that still reads as a date.

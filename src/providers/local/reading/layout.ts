@@ -1,4 +1,5 @@
 import { editDistance } from '../../../ktp/fuzzy.ts';
+import { DIGIT_LIKE } from '../../../ktp/look-alikes.ts';
 import type { OcrPage } from '../ocr-line.ts';
 import type { Glyph } from './glyphs.ts';
 import { findBloodLabel, FIELD_LABELS, labelAtStart, labelKey, skipColon } from './labels.ts';
@@ -38,8 +39,8 @@ const WRAPPING: readonly LabelKey[] = ['name', 'birth', 'address'];
  */
 const SIDE_COLUMN = 0.74;
 
-/** Digits and the letters the OCR-A digits are mistaken for; a run of 14+ of them is a NIK. */
-const NIK_LIKE = /[0-9ODQIl|TZSbGB?]/;
+/** Digits and the characters read in their place (src/ktp/look-alikes.ts); a run of 14+ of them is a NIK. */
+const NIK_LIKE = DIGIT_LIKE;
 
 function countNikLike(glyphs: readonly Glyph[]): number {
   return glyphs.filter((g) => NIK_LIKE.test(g.char)).length;
