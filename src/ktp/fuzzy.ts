@@ -19,6 +19,22 @@ function substitutionCost(a: number, b: number): number {
 }
 
 /**
+ * Whether two squashed strings differ only in characters a recogniser confuses (`SUKASAR1` and
+ * `SUKASARI`): same length, and every differing position a look-alike pair. Equal strings count.
+ * This is the most a table may vouch for without a per-character confidence: it never bridges a
+ * missing, extra or plainly different letter (`PADANGPANJANG` is not `PARUNGPANJANG`).
+ */
+export function lookAlikeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y && substitutionCost(x, y) !== 0.5) return false;
+  }
+  return true;
+}
+
+/**
  * Uppercase, strip accents and keep letters and digits only: `Laki - laki` → `LAKILAKI`.
  * NFKD also folds full-width and compatibility forms to ASCII.
  */
