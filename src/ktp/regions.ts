@@ -289,3 +289,21 @@ export function officialRegion(kind: RegionKind, text: string, parentCode?: stri
   const [area] = [...found];
   return { code: area!.code, name: area!.name, match: 'LOOK_ALIKE' };
 }
+
+/**
+ * Every spelling (spaced, uppercase) a card may print for the regions of one kind, under
+ * `parentCode` when given: the names a reading is reconciled with. Regencies come with and
+ * without their KABUPATEN/KOTA prefix (a place of birth prints the bare name).
+ */
+export function printedNames(kind: RegionKind, parentCode?: string | null): string[] {
+  const table = levelOf(kind);
+  const pool = parentCode && kind !== 'province' ? table.byParent.get(plainCode(parentCode)) ?? [] : table.all;
+  const names = new Set<string>();
+  for (const area of pool) {
+    names.add(area.cardName);
+    names.add(area.name);
+    if (kind === 'regency') names.add(area.name.replace(/^(KABUPATEN|KOTA)\s+(ADMINISTRASI\s+|ADM\.?\s+)?/, ''));
+    if (kind === 'province') for (const alias of PROVINCE_ALIASES[area.code] ?? []) names.add(alias);
+  }
+  return [...names];
+}

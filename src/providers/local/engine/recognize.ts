@@ -12,6 +12,8 @@ export interface CtcChar {
   score: number;
   /** The recogniser's runner-up for this character, when it had one (see ctcDecode). */
   alternative?: { char: string; score: number };
+  /** Ink darkness against the crop's paper, 0..1 (see inkDarkness). */
+  ink?: number;
 }
 
 export interface RecognisedLine {
@@ -52,6 +54,7 @@ export async function recogniseBox(
   const pxPerStep = piece.width / steps!;
   const centres = decoded.chars.map((c) => ((c.first + c.last + 1) / 2) * pxPerStep);
   const extents = charExtents(inkColumns(piece), centres);
+  const darkness = inkDarkness(piece, extents);
   return {
     score: decoded.score,
     chars: decoded.chars.map((c, i) => ({
@@ -60,6 +63,7 @@ export async function recogniseBox(
       x1: originX + extents[i]!.x1,
       score: c.score,
       ...(c.alternative ? { alternative: c.alternative } : {}),
+      ink: darkness[i]!,
     })),
   };
 }
@@ -133,4 +137,32 @@ function keepAlternative(char: CtcStepChar, cls: number, p: number, dictionary: 
   const text = dictionary[cls - 1];
   if (text === undefined || text === char.char) return;
   if (!char.alternative || p > char.alternative.score) char.alternative = { char: text, score: p };
+}
+
+/**
+ * How dark each character is against the crop's paper, 0..1: the paper is the crop's 90th
+ * percentile of brightness, the character's ink the 5th percentile of its columns' central band.
+ * Printed values are dark; a watermark crossing the card is faint, and the reader drops it.
+ */
+export function inkDarkness(piece: Raster, extents: readonly { x0: number; x1: number }[]): number[] {
+  const { width, height, data } = piece;
+  const grey = (x: number, y: number) => {
+    const i = (y * width + x) * 3;
+    return (data[i]! * 299 + data[i + 1]! * 587 + data[i + 2]! * 114) / 1000;
+  };
+  const all: number[] = [];
+  for (let y = 0; y < height; y += 2) for (let x = 0; x < width; x += 2) all.push(grey(x, y));
+  all.sort((a, b) => a - b);
+  const paper = all[Math.floor(all.length * 0.9)] ?? 255;
+  const y0 = Math.floor(height * 0.15);
+  const y1 = Math.max(y0 + 1, Math.ceil(height * 0.85));
+  return extents.map(({ x0, x1 }) => {
+    const values: number[] = [];
+    const a = Math.max(0, Math.min(width - 1, Math.floor(x0)));
+    const b = Math.max(a + 1, Math.min(width, Math.ceil(x1)));
+    for (let y = y0; y < y1; y++) for (let x = a; x < b; x++) values.push(grey(x, y));
+    values.sort((p, q) => p - q);
+    const dark = values[Math.floor(values.length * 0.05)] ?? paper;
+    return Math.round((Math.max(0, paper - dark) / 255) * 1000) / 1000;
+  });
 }
