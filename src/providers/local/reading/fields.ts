@@ -79,8 +79,9 @@ function readFreeText(span: ValueSpan | undefined, tokens: (marked: string) => s
 function printedDate(glyphs: readonly Glyph[]): string | null {
   if (glyphs.length < 6) return null;
   const asDigits = glyphs.map((g) => (DIGIT_LIKE.test(g.char) ? { ...g, char: digitOf(g.char)! } : g));
-  // Only spaces the geometry is sure of: a date has none unless the card printed one.
-  const text = settle(markedText(asDigits).replace(/[\u0001\u0002]/g, ''));
+  // The geometry alone decides spaces in a date: the card prints none, a mock-up may print one
+  // after a dash, and that is what is returned.
+  const text = settle(markedText(asDigits, undefined, false));
   if (!/^\d[\d\s./-]*\d$/.test(text)) return null;
   return parseCardDate(text) === null ? null : text;
 }

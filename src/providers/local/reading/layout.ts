@@ -98,7 +98,18 @@ function withoutFaintPrint(page: OcrPage): OcrPage {
     }
     const lineInk = median(line.chars.map((c) => c.ink ?? typical));
     if (lineInk < floor) continue;
-    const chars = line.chars.filter((c) => c.char.trim() === '' || (c.ink ?? typical) >= floor);
+    // Runs of three or more faint glyphs are a word of the watermark; a lone faint glyph is more
+    // likely a thin stroke measured badly than print of another colour.
+    const faint = line.chars.map((c) => c.char.trim() !== '' && (c.ink ?? typical) < floor);
+    const drop = faint.map((f, i) => {
+      if (!f) return false;
+      let a = i;
+      let b = i;
+      while (a > 0 && faint[a - 1]) a--;
+      while (b < faint.length - 1 && faint[b + 1]) b++;
+      return b - a + 1 >= 3;
+    });
+    const chars = line.chars.filter((_, i) => !drop[i]);
     if (chars.length === 0) continue;
     lines.push(chars.length === line.chars.length ? line : { ...line, chars, text: chars.map((c) => c.char).join('') });
   }
@@ -192,7 +203,9 @@ export function layoutCard(input: OcrPage): CardLayout {
   if (nikIndex >= 0) {
     const nikRow = rows[nikIndex]!;
     const nikHit = labelAtStart(nikRow.glyphs, ['nik']);
-    const { value } = cutValue(nikRow.glyphs, nikHit?.valueStart ?? 0, layout.rightBound, nikRow.height);
+    // Above the photo (where the NIK is printed) nothing bounds a value on the right but a column gap.
+    const above = layout.photo !== null && nikRow.y1 <= layout.photo.y + 0.25 * nikRow.height;
+    const { value } = cutValue(nikRow.glyphs, nikHit?.valueStart ?? 0, above ? Infinity : layout.rightBound, nikRow.height);
     layout.nik = { lines: [value], labelQuality: nikHit?.quality ?? 0.5 };
     if (nikHit) layout.labelsFound++;
     readHeaders(rows.slice(0, nikIndex), layout);
@@ -216,6 +229,7 @@ function readHeaders(rows: Row[], layout: CardLayout): void {
 /** The rows' glyphs left of the right bound, and what lies right of it as side text. */
 function splitAtBound(row: Row, bound: number, layout: CardLayout): Glyph[] {
   const g = row.glyphs;
+  if (layout.photo !== null && row.y1 <= layout.photo.y + 0.25 * row.height) return [...g];
   for (let i = 0; i < g.length; i++) {
     if ((g[i]!.x0 + g[i]!.x1) / 2 < bound) continue;
     if (i < g.length) layout.side.push({ glyphs: g.slice(i), cy: row.cy });

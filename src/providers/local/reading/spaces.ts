@@ -33,7 +33,7 @@ export type GapKind = 'space' | 'none' | 'unsure-space' | 'unsure-none';
  * The gap before each glyph (index 0 is always 'none'): the recogniser's own breaks are spaces,
  * and a gap is measured against the run's typical gap, in line heights, so it holds at any scale.
  */
-export function gapKinds(glyphs: readonly Glyph[], threshold = SPACE_GAP): GapKind[] {
+export function gapKinds(glyphs: readonly Glyph[], threshold = SPACE_GAP, punctuation = true): GapKind[] {
   if (glyphs.length === 0) return [];
   const gaps: number[] = [];
   for (let i = 1; i < glyphs.length; i++) {
@@ -52,6 +52,10 @@ export function gapKinds(glyphs: readonly Glyph[], threshold = SPACE_GAP): GapKi
     else if (ratio < SURE_NO_SPACE * threshold) kind = 'none';
     else kind = ratio > threshold ? 'unsure-space' : 'unsure-none';
     // Punctuation that the card never spaces settles an unsure gap (and a recogniser's break).
+    if (!punctuation) {
+      kinds.push(kind);
+      continue;
+    }
     if (kind !== 'none' && kind !== 'space' && (NO_SPACE_BEFORE.has(g.char) || NO_SPACE_AFTER.has(prev.char))) kind = 'unsure-none';
     if (kind === 'space' && g.breakBefore && ratio <= SURE_SPACE * threshold && (NO_SPACE_BEFORE.has(g.char) || NO_SPACE_AFTER.has(prev.char))) {
       kind = 'unsure-none';
@@ -66,8 +70,8 @@ export const UNSURE_SPACE = '\u0001';
 export const UNSURE_NONE = '\u0002';
 
 /** The text of a glyph run with sure spaces as spaces and unsure gaps marked. */
-export function markedText(glyphs: readonly Glyph[], threshold = SPACE_GAP): string {
-  const kinds = gapKinds(glyphs, threshold);
+export function markedText(glyphs: readonly Glyph[], threshold = SPACE_GAP, punctuation = true): string {
+  const kinds = gapKinds(glyphs, threshold, punctuation);
   let out = '';
   glyphs.forEach((g, i) => {
     const kind = kinds[i]!;
