@@ -210,4 +210,49 @@ describe('readCard', () => {
     expect(read(receipt)).toBeNull();
     expect(read({ width: 1000, height: 630, lines: [] })).toBeNull();
   });
+
+  it('reads the issue place and date as their own fields wherever they sit beside the rows', () => {
+    // Printed low, level with Kewarganegaraan and Berlaku Hingga (issue 7: "WNI JAKARTA BARAT").
+    const low = enginePage({ ...MARIA, issueCity: '', issueDate: '' }, (lines) =>
+      lines.flatMap((l) => {
+        if (l.text.startsWith('Kewarganegaraan')) {
+          return [engineLine([{ text: 'Kewarganegaraan', x: 38 }, { text: ':', x: 226 }, { text: 'WNI', x: 241 }, { text: 'JAKARTA BARAT', x: 780 }], { y: l.box.y })];
+        }
+        if (l.text.startsWith('Berlaku')) {
+          return [engineLine([{ text: 'Berlaku Hingga', x: 38 }, { text: ':', x: 226 }, { text: 'SEUMUR HIDUP', x: 241 }, { text: '12-08-2019', x: 800 }], { y: l.box.y })];
+        }
+        return [l];
+      }),
+    );
+    expect(read(low)?.fields).toMatchObject({ nationnality: 'WNI', valid_until: 'SEUMUR HIDUP', issue_city: 'JAKARTA BARAT', issue_date: '12-08-2019' });
+  });
+
+  it('never lets text right of a value join it (a watermark word, a signature)', () => {
+    const beside = enginePage(
+      MARIA,
+      replacing('Status', (l) => [engineLine([{ text: 'Status Perkawinan', x: 38 }, { text: ':', x: 226 }, { text: 'BELUM KAWIN', x: 241 }, { text: 'KARUTA', x: 470 }], { y: l.box.y })]),
+    );
+    expect(read(beside)?.fields.marital_status).toBe('BELUM KAWIN');
+  });
+
+  it('drops faint print crossing a value (a watermark), whatever the gap', () => {
+    const inked = (lines: OcrLine[]) => lines.map((l) => ({ ...l, chars: l.chars.map((c) => ({ ...c, ink: 0.7 })) }));
+    const page = enginePage(MARIA, (lines) =>
+      inked(lines).flatMap((l) => {
+        if (!l.text.startsWith('Pekerjaan')) return [l];
+        const watermark = engineLine([{ text: 'PENDUDUK', x: 430 }], { y: l.box.y });
+        const faint = { ...watermark, chars: watermark.chars.map((c) => ({ ...c, ink: 0.08 })) };
+        return [{ ...l, text: l.text + faint.text, chars: [...l.chars, ...faint.chars], box: { ...l.box, width: faint.box.x + faint.box.width - l.box.x } }];
+      }),
+    );
+    expect(read(page)?.fields.work).toBe('KARYAWAN SWASTA');
+  });
+
+  it('keeps what is printed: off-vocabulary and off-format values, no dots added', () => {
+    const fields = read(
+      enginePage({ ...MARIA, work: 'PEGAWAI SWASTA', gender: 'FEMALE', nationality: 'INDONESIA', birth: 'JAKARTA, 03/05/1990', address: ['JL DIMANA NO 100'], village: 'DUREN JAYA' }),
+    )!.fields;
+    expect(fields).toMatchObject({ work: 'PEGAWAI SWASTA', gender: 'FEMALE', nationnality: 'INDONESIA', dob: '03/05/1990', address: 'JL DIMANA NO 100', village: 'DUREN JAYA' });
+  });
 });
+
