@@ -17,7 +17,8 @@
  *   npm run bench:accuracy                         # the held-out ranges (what to report)
  *   npm run bench:accuracy -- --set tuning         # the tuning ranges
  *   npm run bench:accuracy -- --family phone --seed 1 --count 5 --misses
- *   options: --variants clean,photo (classic only), --no-raw (skip the bare-engine baseline), --no-documents
+ *   options: --variants clean,photo (classic only), --no-raw (skip the bare-engine baseline), --no-documents,
+ *   --count N (at most N cards of each range), --no-nice (keep this thread's normal priority)
  */
 import { parseArgs } from 'node:util';
 import { loadModels } from '../src/providers/local/engine/models.ts';
@@ -83,6 +84,7 @@ const { values } = parseArgs({
     'no-raw': { type: 'boolean', default: false },
     'no-documents': { type: 'boolean', default: false },
     misses: { type: 'boolean', default: false },
+    'no-nice': { type: 'boolean', default: false },
   },
 });
 
@@ -150,8 +152,10 @@ const perField = new Map<string, { right: number; total: number }>(FIELDS.map((f
 const misses: string[] = [];
 const TODAY = new Date(Date.UTC(2025, 5, 30));
 
-// Both the engine and the bare baseline run in this thread, at the workers' priority, one image at a time.
-lowerThisThreadsPriority();
+// Both the engine and the bare baseline run in this thread, at the workers' priority, one image at
+// a time. On a machine shared with other work that priority starves the run: --no-nice keeps the
+// normal one (the two are still measured alike).
+if (!values['no-nice']) lowerThisThreadsPriority();
 const models = await loadModels({ threads: 1 });
 const started = performance.now();
 
