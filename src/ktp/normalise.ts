@@ -2,6 +2,11 @@
  * A provider's raw fields → `KtpIdentityData`. Total by design: whatever a provider sends (empty
  * strings, garbage, missing keys, even non-strings from a misbehaving upstream) gives a value and
  * never throws, because a paid OK must not turn into an error on our side.
+ *
+ * The printed fields (`nik`, `name`, `birthPlace`, `address.*`, `occupation`, `issueCity`) are what
+ * the provider read, tidied of spaces only: no table or vocabulary rewrites them. What the tables
+ * say is reported beside them (`address.region`, `occupationMatch`), and closed values map onto
+ * the enums, with a `fieldWarnings` entry whenever the printed text is not the card's own wording.
  */
 import type { FieldConfidence, RawKtpFields } from './raw-fields.ts';
 import type {
