@@ -11,7 +11,7 @@ import { readNikFromGlyphs } from './nik.ts';
 import { stripPrefix } from './labels.ts';
 import { readPlaceName, readRegion } from './places.ts';
 import { indexCandidates, reconcile, type CandidateIndex } from './reconcile.ts';
-import { markedText, restoreSpaces, separateAddressTokens, separateNameTokens, settle } from './spaces.ts';
+import { gapKinds, markedText, restoreSpaces, separateAddressTokens, separateNameTokens } from './spaces.ts';
 import { clamp01, tidy } from './text.ts';
 
 interface Reading {
@@ -60,10 +60,20 @@ function readVocabulary(span: ValueSpan | undefined, vocabulary: CandidateIndex)
   return { value: fixed?.text ?? asRead, asRead, confidence: clamp01(ocr * (fixed ? 1 : 0.6)), glyphs };
 }
 
+/**
+ * A dot the recogniser nearly read as a comma, right after a word: the comma before a degree
+ * (`SALIM, S.E.`) that blur thinned. Its runner-up says so; nothing else turns a dot into a comma.
+ */
+function commaBeforeDegree(glyphs: readonly Glyph[]): Glyph[] {
+  return glyphs.map((g, i) =>
+    g.char === '.' && g.alternative?.char === ',' && i >= 3 && glyphs.slice(i - 3, i).every((p) => /[A-Z]/.test(p.char)) ? { ...g, char: ',' } : g,
+  );
+}
+
 /** Free text (name, street): spaces from the CTC geometry, line by line, wrapped lines joined. */
 function readFreeText(span: ValueSpan | undefined, tokens: (marked: string) => string): Reading {
   if (!span) return NONE;
-  const lines = span.lines.filter((l) => l.length > 0);
+  const lines = span.lines.filter((l) => l.length > 0).map(commaBeforeDegree);
   if (lines.length === 0) return NONE;
   const value = tidy(lines.map((l) => tokens(markedText(l))).join(' '));
   const asRead = tidy(lines.map((l) => restoreSpaces(l)).join(' '));
@@ -79,9 +89,16 @@ function readFreeText(span: ValueSpan | undefined, tokens: (marked: string) => s
 function printedDate(glyphs: readonly Glyph[]): string | null {
   if (glyphs.length < 6) return null;
   const asDigits = glyphs.map((g) => (DIGIT_LIKE.test(g.char) ? { ...g, char: digitOf(g.char)! } : g));
-  // The geometry alone decides spaces in a date: the card prints none, a mock-up may print one
-  // after a dash, and that is what is returned.
-  const text = settle(markedText(asDigits, undefined, false));
+  // A date prints no space, but a mock-up may print one beside a separator (`19-12- 2030`), and
+  // that is what is returned: a space the geometry is sure of, next to a separator. Inside a
+  // group of digits a wide gap is blur around a narrow `1`, not a space.
+  const kinds = gapKinds(asDigits, undefined, false);
+  const separator = (c: string | undefined) => c !== undefined && /[-./]/.test(c);
+  let text = '';
+  asDigits.forEach((g, i) => {
+    if (i > 0 && kinds[i] === 'space' && (separator(g.char) || separator(asDigits[i - 1]!.char))) text += ' ';
+    text += g.char;
+  });
   if (!/^\d[\d\s./-]*\d$/.test(text)) return null;
   return parseCardDate(text) === null ? null : text;
 }

@@ -12,9 +12,9 @@ import { tidy } from './text.ts';
  */
 const SPACE_GAP = 0.15;
 
-/** Never a space before these unless the gap is unmistakable: the card prints `S.E.,` and `006/003`. */
+/** Never a space before these: the card prints `S.E.,` and `006/003`. */
 const NO_SPACE_BEFORE = new Set([',', '.', '/', '-', ')', ':']);
-/** Never a space after these unless the gap is unmistakable. */
+/** Never a space after these. */
 const NO_SPACE_AFTER = new Set(['/', '-', '(']);
 
 /**
@@ -56,10 +56,9 @@ export function gapKinds(glyphs: readonly Glyph[], threshold = SPACE_GAP, punctu
       kinds.push(kind);
       continue;
     }
-    if (kind !== 'none' && kind !== 'space' && (NO_SPACE_BEFORE.has(g.char) || NO_SPACE_AFTER.has(prev.char))) kind = 'unsure-none';
-    if (kind === 'space' && g.breakBefore && ratio <= SURE_SPACE * threshold && (NO_SPACE_BEFORE.has(g.char) || NO_SPACE_AFTER.has(prev.char))) {
-      kind = 'unsure-none';
-    }
+    // The card never spaces these; blur widens the gap around thin punctuation, so even a gap
+    // that looks sure is not a space here.
+    if (kind !== 'none' && (NO_SPACE_BEFORE.has(g.char) || NO_SPACE_AFTER.has(prev.char))) kind = 'unsure-none';
     kinds.push(kind);
   }
   return kinds;
