@@ -75,7 +75,8 @@ function readFreeText(span: ValueSpan | undefined, tokens: (marked: string) => s
   if (!span) return NONE;
   const lines = span.lines.filter((l) => l.length > 0).map(commaBeforeDegree);
   if (lines.length === 0) return NONE;
-  const value = tidy(lines.map((l) => tokens(markedText(l))).join(' '));
+  // The rules see the wrapped lines as one value: the degrees after a name's comma may wrap.
+  const value = tidy(tokens(lines.map((l) => markedText(l)).join(' ')));
   const asRead = tidy(lines.map((l) => restoreSpaces(l)).join(' '));
   // Spacing is inferred, not read: the score caps below certainty.
   return { value, asRead, confidence: clamp01(meanScore(lines.flat()) * labelFactor(span) * 0.95), glyphs: lines.flat() };

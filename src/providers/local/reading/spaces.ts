@@ -48,7 +48,12 @@ export function gapKinds(glyphs: readonly Glyph[], threshold = SPACE_GAP, punctu
     const g = glyphs[i]!;
     const ratio = (g.x0 - prev.x1 - typical) / height;
     let kind: GapKind;
+    // A dot's or comma's ink extent is a guess (the glyph is a speck that blur merges into the
+    // next one): after one, no gap short of a sure space is sure, and the abbreviation rules
+    // settle it (`NO. 25`, `GG. KENANGA`).
+    const afterSpeck = prev.char === '.' || prev.char === ',';
     if (g.breakBefore || ratio > SURE_SPACE * threshold) kind = 'space';
+    else if (afterSpeck) kind = ratio > threshold ? 'unsure-space' : 'unsure-none';
     else if (ratio < SURE_NO_SPACE * threshold) kind = 'none';
     else kind = ratio > threshold ? 'unsure-space' : 'unsure-none';
     // Punctuation that the card never spaces settles an unsure gap (and a recogniser's break).
@@ -109,7 +114,7 @@ export function separateAddressTokens(marked: string): string {
   let s = marked;
   const abbr = ADDRESS_ABBREVIATIONS.join('|');
   // `JL.MAWAR` → `JL. MAWAR`, only at a word start, so a word ending in NO is left alone.
-  s = s.replace(space(`(^|\\s)(${abbr})(\\.?)${U}(?=[A-Z0-9])`), '$1$2$3 ');
+  s = s.replace(space(`(^|\\s|${U})(${abbr})(\\.?)${U}(?=[A-Z0-9])`), '$1$2$3 ');
   // BLOK and its designation (`A`, `A5`, `12`).
   s = s.replace(space(`${U}BLOK(?=${U}?[A-Z]{0,2}\\d|${U}?[A-Z](?:\\s|$))`), ' BLOK');
   s = s.replace(space(`BLOK${U}(?=[A-Z0-9])`), 'BLOK ');
