@@ -6,7 +6,7 @@
  * so that neither of them depends on the other's internals.
  */
 import type { ContractErrorStatus } from './contract.ts';
-import type { FieldConfidence, RawKtpFields } from './ktp/raw-fields.ts';
+import type { FieldBoxes, FieldConfidence, RawKtpFields } from './ktp/raw-fields.ts';
 
 /** The upstream contract's error statuses verbatim, plus our own for "we could not get an answer". */
 export const OCR_ERROR_CODES = [
@@ -23,6 +23,8 @@ export interface IdentityOutcome {
   kind: 'identity';
   fields: RawKtpFields;
   confidence?: FieldConfidence;
+  /** Where each field was read, in the source image's pixels (the local engine; the paid API says nothing). */
+  boxes?: FieldBoxes;
   /** True when somebody paid for this answer (the paid provider's OK). */
   charged: boolean;
 }

@@ -1,11 +1,10 @@
 /**
  * Card dates (`DD-MM-YYYY`, as printed and as the paid API sends them) to and from ISO `YYYY-MM-DD`.
  */
-import { DIGIT_SLIPS } from './digit-slips.ts';
+import { DIGIT_LIKE_CLASS, digitOf } from './look-alikes.ts';
 
-/** The digits of a date printed in Arial, and the letters read in their place. */
-const DATE_SLIPS = DIGIT_SLIPS;
-const GLYPH = `[0-9${Object.keys(DATE_SLIPS).join('')}]`;
+/** A digit of a date, or a character read in its place (src/ktp/look-alikes.ts). */
+const GLYPH = DIGIT_LIKE_CLASS;
 /** Day, month, year separated by `-`, `/`, `.` or spaces, not glued to a surrounding word. */
 const DATE_PATTERN = new RegExp(
   `(?<![0-9A-Za-z])(${GLYPH}{1,2})\\s*[-/.\\s]\\s*(${GLYPH}{1,2})\\s*[-/.\\s]\\s*(${GLYPH}{4})(?![0-9A-Za-z])`,
@@ -44,7 +43,7 @@ export function isoToday(today: Date): string {
 }
 
 function digits(part: string): string {
-  return [...part].map((c) => DATE_SLIPS[c] ?? c).join('');
+  return [...part].map((c) => digitOf(c) ?? c).join('');
 }
 
 /**

@@ -5,18 +5,33 @@
  * letters and digits only) and a substitution between look-alikes costs half an edit.
  */
 
-/** Glyphs an OCR engine mistakes for one another (uppercase, since squashing uppercases first). */
-const LOOK_ALIKES: readonly string[] = ['0ODQ', '1IL|T', '2Z', '5S', '6GB', '8B', '7?'];
+import { FUZZY_GROUPS } from './look-alikes.ts';
 
 /** Pairs of look-alike char codes (below 128), as `a * 128 + b`. */
 const lookAlikePairs = new Set<number>();
-for (const group of LOOK_ALIKES) {
+for (const group of FUZZY_GROUPS) {
   for (const a of group) for (const b of group) if (a !== b) lookAlikePairs.add(a.charCodeAt(0) * 128 + b.charCodeAt(0));
 }
 
 function substitutionCost(a: number, b: number): number {
   if (a === b) return 0;
   return a < 128 && b < 128 && lookAlikePairs.has(a * 128 + b) ? 0.5 : 1;
+}
+
+/**
+ * Whether two squashed strings differ only in characters a recogniser confuses (`SUKASAR1` and
+ * `SUKASARI`): same length, and every differing position a look-alike pair. Equal strings count.
+ * This is the most a table may vouch for without a per-character confidence: it never bridges a
+ * missing, extra or plainly different letter (`PADANGPANJANG` is not `PARUNGPANJANG`).
+ */
+export function lookAlikeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y && substitutionCost(x, y) !== 0.5) return false;
+  }
+  return true;
 }
 
 /**

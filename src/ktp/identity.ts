@@ -14,6 +14,38 @@ export type Religion = 'ISLAM' | 'KRISTEN' | 'KATOLIK' | 'HINDU' | 'BUDDHA' | 'K
 export type MaritalStatus = 'BELUM_KAWIN' | 'KAWIN' | 'CERAI_HIDUP' | 'CERAI_MATI';
 export type Nationality = 'WNI' | 'WNA';
 
+/** An official (Kemendagri or Dukcapil) entry that a printed value matched, reported beside it. */
+export interface OfficialNameData {
+  code: string;
+  name: string;
+  /** `EXACT`: the same letters (case, spaces and punctuation aside); `LOOK_ALIKE`: the same but for characters a recogniser confuses. */
+  match: 'EXACT' | 'LOOK_ALIKE';
+}
+
+/** The Kemendagri regions the printed names match, each level searched under the one above it. */
+export interface KtpRegionMatchData {
+  province: OfficialNameData | null;
+  regency: OfficialNameData | null;
+  district: OfficialNameData | null;
+  village: OfficialNameData | null;
+}
+
+export interface KtpOccupationMatchData {
+  /** The printed value is one of the official Dukcapil (SIAK) values. */
+  official: boolean;
+  code: string | null;
+  officialName: string | null;
+  match: 'EXACT' | 'LOOK_ALIKE' | null;
+}
+
+/** Something about one field the caller should know: an off-format value, a mapping that was a guess. */
+export interface FieldWarningData {
+  /** The `KtpRawFields` key. */
+  field: string;
+  /** One English sentence; never quotes the value. */
+  message: string;
+}
+
 export interface KtpAddressData {
   street: string | null;
   rt: string | null;
@@ -23,6 +55,8 @@ export interface KtpAddressData {
   /** With its prefix, as printed: `KOTA KENDARI`, `KABUPATEN BOGOR`. */
   city: string | null;
   province: string | null;
+  /** The official regions these printed names match; null when none does. Never a rewrite of them. */
+  region: KtpRegionMatchData | null;
 }
 
 /** What the NIK itself says, and whether it agrees with the rest of the card. */
@@ -68,8 +102,10 @@ export interface KtpIdentityData {
   address: KtpAddressData | null;
   religion: Religion | null;
   maritalStatus: MaritalStatus | null;
-  /** The canonical SIAK value when matched, else the value as read. */
+  /** As printed (and read): `PEGAWAI SWASTA` stays `PEGAWAI SWASTA`. */
   occupation: string | null;
+  /** Whether `occupation` is an official value, and which; null when no occupation was read. */
+  occupationMatch: KtpOccupationMatchData | null;
   nationality: Nationality | null;
   /** True for `SEUMUR HIDUP`; false when a date is printed; null when unknown. */
   validForLife: boolean | null;
@@ -79,6 +115,8 @@ export interface KtpIdentityData {
   issueDate: string | null;
   nikCheck: NikCheckData;
   confidence: FieldConfidenceData[];
+  /** Off-format values mapped, or left unmapped, field by field. */
+  fieldWarnings: FieldWarningData[];
   /** The provider's answer, untouched. */
   raw: RawKtpFields;
 }

@@ -9,26 +9,40 @@
  */
 import type { Gender, NikCheckData } from './identity.ts';
 import { isRealDate, isoDate, isoToday } from './dates.ts';
-import { DIGIT_SLIPS } from './digit-slips.ts';
+import { digitOf } from './look-alikes.ts';
 import { districtByCode, matchRegionName, provinceByCode, regencyByCode } from './regions.ts';
-
-/** Glyphs generic OCR reads in place of OCR-A digits (ktp.md). Only ever applied to the NIK. */
-const NIK_SLIPS: Readonly<Record<string, string>> = { ...DIGIT_SLIPS, T: '1', '?': '7' };
 
 /** The digit a single recognised character stands for in the NIK row, or null when it is none. */
 export function nikDigitOf(char: string): string | null {
-  const digit = NIK_SLIPS[char] ?? char;
-  return /^[0-9]$/.test(digit) ? digit : null;
+  return digitOf(char);
+}
+
+/** What separates groups of a NIK when one is written out (`3273 0115 ...`, `32.73.01`): never part of it. */
+const SEPARATOR = /[\s.,:;\-_/]/;
+
+/**
+ * The NIK as printed: the characters of the value, without separators. The NIK is digits by
+ * definition, so a character read in place of a digit (`O`, `I`, `S`, ... see look-alikes.ts) is
+ * that digit; any other character (a placeholder `X`, a stray letter) is kept, uppercased, for
+ * `checkNik` to report. A leading `NIK :` label is dropped. Never padded, never cut to 16.
+ */
+export function readPrintedNik(text: string): string {
+  // Without this, the label's `I` would become a leading 1.
+  const value = text.normalize('NFKC').replace(/^\s*NIK\b\s*[:.;]?/i, '');
+  let out = '';
+  for (const c of value) {
+    if (SEPARATOR.test(c)) continue;
+    out += digitOf(c) ?? c.toUpperCase();
+  }
+  return out;
 }
 
 /**
- * The NIK as digits only: look-alike letters become digits, everything else (spaces, dots,
- * a leading `NIK :` label) is dropped. The result may not be 16 long; `checkNik` says so.
+ * The NIK as digits only: look-alike letters become digits, everything else is dropped. For
+ * matching a number against the card (the NIK's own row uses readPrintedNik).
  */
 export function readNikDigits(text: string): string {
-  // Without this, the label's `I` would become a leading 1.
-  const value = text.normalize('NFKC').replace(/^\s*NIK\b\s*[:.;]?/i, '');
-  return [...value].map((c) => NIK_SLIPS[c] ?? c).join('').replace(/\D/g, '');
+  return readPrintedNik(text).replace(/\D/g, '');
 }
 
 export interface PrintedCard {
@@ -124,13 +138,37 @@ function regionWarnings(codes: { province: string; regency: string; district: st
   return warnings;
 }
 
+/** A run of one repeated digit, or digits counting up or down: what a template prints, not a NIK. */
+function isPlaceholder(nik: string): boolean {
+  if (/^(.)\1*$/.test(nik)) return true;
+  if (/^[xX*#?]+$/.test(nik) || /[xX*#]{3,}/.test(nik)) return true;
+  const digits = [...nik].map(Number);
+  if (digits.some((d) => Number.isNaN(d)) || digits.length < 8) return false;
+  const steps = digits.slice(1).map((d, i) => (d - digits[i]! + 10) % 10);
+  return steps.every((s) => s === 1) || steps.every((s) => s === 9);
+}
+
+/**
+ * What is wrong with the NIK's shape, one sentence each: nothing read, characters that are not
+ * digits, a length other than 16, a placeholder. Never quotes the NIK.
+ */
+function shapeProblems(nik: string): string[] {
+  if (nik === '') return ['No NIK was read on the card.'];
+  const problems: string[] = [];
+  if (/\D/.test(nik)) problems.push('The NIK contains characters that are not digits.');
+  if (nik.length !== 16) problems.push(`The NIK has ${nik.length} characters; a NIK has 16 digits.`);
+  if (isPlaceholder(nik)) problems.push('The NIK looks like a placeholder (one repeated character or a counting sequence), not an issued number.');
+  return problems;
+}
+
 /**
  * Hard checks (→ `valid`, `problems`), decoding, and cross-checks against the printed card
  * (→ `warnings` and the `…MatchesCard` booleans; never a reason to reject). `today` fixes the
  * century choice and the age check, so results are reproducible.
  */
 export function checkNik(nik: string, card: PrintedCard, today: Date): NikCheckData {
-  if (!/^\d{16}$/.test(nik)) return emptyCheck(['The NIK is not 16 digits.']);
+  const shape = shapeProblems(nik);
+  if (!/^\d{16}$/.test(nik)) return emptyCheck(shape);
 
   const provinceCode = nik.slice(0, 2);
   const regencyCode = nik.slice(0, 4);
@@ -138,7 +176,7 @@ export function checkNik(nik: string, card: PrintedCard, today: Date): NikCheckD
   const serial = nik.slice(12);
   const todayIso = isoToday(today);
 
-  const problems: string[] = [];
+  const problems: string[] = [...shape];
   const provinceName = provinceByCode(provinceCode);
   if (provinceName === null) problems.push('The NIK province code is not a Kemendagri province.');
   const birth = decodeBirth(nik.slice(6, 12), card.birthDate, todayIso);

@@ -2,28 +2,36 @@
  * A provider's raw fields → `KtpIdentityData`. Total by design: whatever a provider sends (empty
  * strings, garbage, missing keys, even non-strings from a misbehaving upstream) gives a value and
  * never throws, because a paid OK must not turn into an error on our side.
+ *
+ * The printed fields (`nik`, `name`, `birthPlace`, `address.*`, `occupation`, `issueCity`) are what
+ * the provider read, tidied of spaces only: no table or vocabulary rewrites them. What the tables
+ * say is reported beside them (`address.region`, `occupationMatch`), and closed values map onto
+ * the enums, with a `fieldWarnings` entry whenever the printed text is not the card's own wording.
  */
 import type { FieldConfidence, RawKtpFields } from './raw-fields.ts';
-import type { FieldConfidenceData, KtpAddressData, KtpIdentityData } from './identity.ts';
+import type {
+  FieldConfidenceData,
+  FieldWarningData,
+  KtpAddressData,
+  KtpIdentityData,
+  KtpOccupationMatchData,
+  KtpRegionMatchData,
+  OfficialNameData,
+} from './identity.ts';
 import { parseCardDate } from './dates.ts';
-import { tidy } from './fuzzy.ts';
-import { checkNik, readNikDigits } from './nik.ts';
-import { matchRegionName } from './regions.ts';
+import { squash, tidy } from './fuzzy.ts';
+import { checkNik, readPrintedNik } from './nik.ts';
+import { officialRegion, type OfficialRegion } from './regions.ts';
 import {
+  COUNTRIES,
   matchBloodType,
   matchGender,
   matchMaritalStatus,
   matchNationality,
-  matchOccupation,
   matchReligion,
   matchValidUntil,
+  officialOccupation,
 } from './vocabularies.ts';
-
-/**
- * Below this, a region name is left as read rather than replaced by the table's spelling: one edit
- * in a ten-letter name is a slip worth repairing, more is a guess.
- */
-const REGION_REPAIR_CONFIDENCE = 0.85;
 
 /** Trimmed, single-spaced text; null for empty (or for a non-string a provider should not send). */
 function text(value: unknown): string | null {
@@ -32,31 +40,87 @@ function text(value: unknown): string | null {
   return tidied === '' ? null : tidied;
 }
 
+const official = (m: OfficialRegion | null): OfficialNameData | null => (m ? { code: m.code, name: m.name, match: m.match } : null);
+
 /**
- * The printed region names, re-spelt from the Kemendagri tables when the read is a confident
- * match (`KOTABANDUNG` → `KOTA BANDUNG`), each level searched under the one above it.
+ * The Kemendagri regions the printed names are, each level under the one above it (a village
+ * only under a matched district). Only the printed names count: the NIK's codes say where the
+ * holder was first registered, and are not spent on the address.
  */
-function regions(raw: Partial<RawKtpFields>): Pick<KtpAddressData, 'province' | 'city' | 'district'> {
-  const province = text(raw.province);
-  const city = text(raw.city);
-  const district = text(raw.district);
-  const p = province ? matchRegionName('province', province) : null;
-  const c = city ? matchRegionName('regency', city, p?.code) ?? matchRegionName('regency', city) : null;
-  const d = district && c ? matchRegionName('district', district, c.code) : null;
-  const repaired = (read: string | null, match: { name: string; confidence: number } | null) =>
-    match && match.confidence >= REGION_REPAIR_CONFIDENCE ? match.name : read;
-  return { province: repaired(province, p), city: repaired(city, c), district: repaired(district, d) };
+function regionMatch(parts: KtpAddressData): KtpRegionMatchData | null {
+  const province = parts.province ? officialRegion('province', parts.province) : null;
+  const regency = parts.city ? officialRegion('regency', parts.city, province?.code) : null;
+  const district = parts.district && regency ? officialRegion('district', parts.district, regency.code) : null;
+  const village = parts.village && district ? officialRegion('village', parts.village, district.code) : null;
+  if (!province && !regency && !district && !village) return null;
+  return { province: official(province), regency: official(regency), district: official(district), village: official(village) };
 }
 
+/** The address as printed; the official regions it names beside it. */
 function address(raw: Partial<RawKtpFields>): KtpAddressData | null {
   const parts: KtpAddressData = {
     street: text(raw.address),
     rt: text(raw.rt),
     rw: text(raw.rw),
     village: text(raw.village),
-    ...regions(raw),
+    district: text(raw.district),
+    city: text(raw.city),
+    province: text(raw.province),
+    region: null,
   };
-  return Object.values(parts).every((part) => part === null) ? null : parts;
+  if (Object.values(parts).every((part) => part === null)) return null;
+  parts.region = regionMatch(parts);
+  return parts;
+}
+
+function occupationMatch(printed: string | null): KtpOccupationMatchData | null {
+  if (printed === null) return null;
+  const found = officialOccupation(printed);
+  return found
+    ? { official: true, code: found.code, officialName: found.officialName, match: found.match }
+    : { official: false, code: null, officialName: null, match: null };
+}
+
+const OFF_FORMAT = 'The value is not printed the way a KTP prints it; the value it unambiguously names was used.';
+const UNMAPPED = 'The value is not one the card prints for this field and names none unambiguously; it is kept as printed only.';
+const NEAR_MISS = 'The value differs from the card\'s own wording by a character or two; the nearest value was used.';
+
+/**
+ * A closed-vocabulary field: the enum value it names, and a warning when the printed text is not
+ * the card's own wording (a mapped off-format value, a near miss) or names nothing.
+ */
+function closed<T>(
+  field: keyof RawKtpFields,
+  value: unknown,
+  match: (input: string) => { value: T | null; text: string; confidence: number },
+  printedForms: readonly string[],
+  warnings: FieldWarningData[],
+): T | null {
+  const read = text(value);
+  if (read === null) return null;
+  const found = match(read);
+  if (found.value === null) {
+    // A blood type printed `-` is the card's own "unknown", not an unmapped value.
+    if (!(field === 'blood_type' && found.confidence === 1)) warnings.push({ field, message: UNMAPPED });
+    return null;
+  }
+  const printed = squash(read);
+  if (!printedForms.some((form) => squash(form) === printed)) {
+    warnings.push({ field, message: found.confidence === 1 ? OFF_FORMAT : NEAR_MISS });
+  }
+  return found.value;
+}
+
+const CARD_DATE = /^\d{2}-\d{2}-\d{4}$/;
+
+/** A date field: ISO when it names a real date, with a warning when it is not printed DD-MM-YYYY. */
+function date(field: keyof RawKtpFields, value: unknown, warnings: FieldWarningData[]): string | null {
+  const read = text(value);
+  if (read === null) return null;
+  const iso = parseCardDate(read);
+  if (iso === null) warnings.push({ field, message: UNMAPPED });
+  else if (!CARD_DATE.test(read)) warnings.push({ field, message: OFF_FORMAT });
+  return iso;
 }
 
 function confidences(confidence: FieldConfidence | undefined): FieldConfidenceData[] {
@@ -67,11 +131,9 @@ function confidences(confidence: FieldConfidence | undefined): FieldConfidenceDa
     .sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
 }
 
-/** Runs a matcher on a field that may be missing; null stays null. */
-function matched<T>(value: unknown, match: (input: string) => { value: T | null }): T | null {
-  const read = text(value);
-  return read === null ? null : match(read).value;
-}
+/** How the card itself prints the closed values (older spellings included). */
+const RELIGION_FORMS = ['ISLAM', 'KRISTEN', 'KATOLIK', 'KATHOLIK', 'HINDU', 'BUDDHA', 'BUDHA', 'KONGHUCU', 'KHONGHUCU', 'KEPERCAYAAN TERHADAP TUHAN YME'];
+const BLOOD_FORMS = ['A', 'B', 'AB', 'O'].flatMap((g) => [g, `${g}+`, `${g}-`]);
 
 export function normaliseIdentity(
   raw: RawKtpFields,
@@ -80,11 +142,20 @@ export function normaliseIdentity(
 ): KtpIdentityData {
   // The type promises an object; a provider bug must still not throw here.
   const fields: Partial<RawKtpFields> = raw !== null && typeof raw === 'object' ? raw : {};
-  const nik = readNikDigits(typeof fields.id === 'string' ? fields.id : '');
-  const birthDate = parseCardDate(text(fields.dob) ?? '');
-  const gender = matched(fields.gender, matchGender);
+  const nik = readPrintedNik(typeof fields.id === 'string' ? fields.id : '');
+  const warnings: FieldWarningData[] = [];
+  const birthDate = date('dob', fields.dob, warnings);
+  const gender = closed('gender', fields.gender, matchGender, ['LAKI-LAKI', 'PEREMPUAN'], warnings);
   const place = address(fields);
   const validUntil = matchValidUntil(text(fields.valid_until) ?? '');
+  const validText = text(fields.valid_until);
+  if (validText !== null) {
+    if (validUntil.forLife === null) warnings.push({ field: 'valid_until', message: UNMAPPED });
+    else if (!(validUntil.forLife ? squash(validText) === 'SEUMURHIDUP' : CARD_DATE.test(validText))) {
+      warnings.push({ field: 'valid_until', message: validUntil.confidence === 1 || !validUntil.forLife ? OFF_FORMAT : NEAR_MISS });
+    }
+  }
+  const occupation = text(fields.work);
 
   return {
     nik,
@@ -92,16 +163,17 @@ export function normaliseIdentity(
     birthPlace: text(fields.pob),
     birthDate,
     gender,
-    bloodType: matched(fields.blood_type, matchBloodType),
+    bloodType: closed('blood_type', fields.blood_type, matchBloodType, BLOOD_FORMS, warnings),
     address: place,
-    religion: matched(fields.religion, matchReligion),
-    maritalStatus: matched(fields.marital_status, matchMaritalStatus),
-    occupation: matched(fields.work, matchOccupation),
-    nationality: matched(fields.nationnality, matchNationality),
+    religion: closed('religion', fields.religion, matchReligion, RELIGION_FORMS, warnings),
+    maritalStatus: closed('marital_status', fields.marital_status, matchMaritalStatus, ['BELUM KAWIN', 'KAWIN', 'CERAI HIDUP', 'CERAI MATI'], warnings),
+    occupation,
+    occupationMatch: occupationMatch(occupation),
+    nationality: closed('nationnality', fields.nationnality, matchNationality, ['WNI', 'WNA', ...COUNTRIES], warnings),
     validForLife: validUntil.forLife,
     validUntil: validUntil.date,
     issueCity: text(fields.issue_city),
-    issueDate: parseCardDate(text(fields.issue_date) ?? ''),
+    issueDate: date('issue_date', fields.issue_date, warnings),
     nikCheck: checkNik(nik, {
       birthDate,
       gender,
@@ -110,6 +182,7 @@ export function normaliseIdentity(
       district: place?.district ?? null,
     }, today),
     confidence: confidences(confidence),
+    fieldWarnings: warnings,
     raw,
   };
 }

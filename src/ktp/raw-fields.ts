@@ -31,3 +31,18 @@ export interface RawKtpFields {
 
 /** A provider's confidence in each field it read, 0..1. Providers that do not know say nothing. */
 export type FieldConfidence = Partial<Record<keyof RawKtpFields, number>>;
+
+/**
+ * Where a value was read on the image: an axis-aligned box in the SOURCE image's pixels (after
+ * its EXIF orientation is applied), integers. For a review page that shows each field beside the
+ * card, and for cropping the face next.
+ */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The box of each field a provider located (the local engine does; the paid API does not); `portrait` is the photo. */
+export type FieldBoxes = Partial<Record<keyof RawKtpFields | 'portrait', Box>>;

@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { bestMatch, squash, type Candidate } from './fuzzy.ts';
+import { bestMatch, lookAlikeEqual, squash, type Candidate } from './fuzzy.ts';
 
 export type RegionKind = 'province' | 'regency' | 'district' | 'village';
 
@@ -249,4 +249,61 @@ function findRegion(kind: RegionKind, squashed: string, parentCode: string | und
   }
   if (!best || ambiguous) return null;
   return { name: best.item.cardName, code: best.item.code, confidence: best.confidence };
+}
+
+/** How a printed name matched an official one: letter for letter (spacing and case aside), or only through look-alike characters. */
+export type OfficialMatchKind = 'EXACT' | 'LOOK_ALIKE';
+
+export interface OfficialRegion {
+  /** Kemendagri code without dots. */
+  code: string;
+  /** The Kemendagri name, uppercased (`KOTA ADMINISTRASI JAKARTA SELATAN`, `KABUPATEN BATU BARA`). */
+  name: string;
+  match: OfficialMatchKind;
+}
+
+/**
+ * The official region a printed name is, without guessing: the same letters as one of the
+ * region's spellings (ignoring case, spaces and punctuation), or the same but for look-alike
+ * characters. Searched under `parentCode` when given. Null when nothing is that close or when two
+ * regions are (a bare `BANDUNG` is a KABUPATEN and a KOTA). Never used to rewrite what was read.
+ */
+export function officialRegion(kind: RegionKind, text: string, parentCode?: string | null): OfficialRegion | null {
+  const squashed = squash(text);
+  if (squashed === '') return null;
+  const table = levelOf(kind);
+  const parent = parentCode ? plainCode(parentCode) : null;
+  const inPool = (area: Area) => parent === null || kind === 'province' || area.parentCode === parent;
+  for (const reading of readings(kind, squashed)) {
+    const exact = [...new Set((table.byKey.get(reading) ?? []).filter(inPool))];
+    if (exact.length > 1) return null;
+    if (exact[0]) return { code: exact[0].code, name: exact[0].name, match: 'EXACT' };
+  }
+  // Look-alikes: only under a known parent (or among the 38 provinces), never across 83k villages.
+  const pool = kind === 'province' ? table.all : parent === null ? (kind === 'village' ? [] : table.all) : table.byParent.get(parent) ?? [];
+  const found = new Set<Area>();
+  for (const reading of readings(kind, squashed)) {
+    for (const area of pool) if (area.keys.some((key) => lookAlikeEqual(reading, key))) found.add(area);
+  }
+  if (found.size !== 1) return null;
+  const [area] = [...found];
+  return { code: area!.code, name: area!.name, match: 'LOOK_ALIKE' };
+}
+
+/**
+ * Every spelling (spaced, uppercase) a card may print for the regions of one kind, under
+ * `parentCode` when given: the names a reading is reconciled with. Regencies come with and
+ * without their KABUPATEN/KOTA prefix (a place of birth prints the bare name).
+ */
+export function printedNames(kind: RegionKind, parentCode?: string | null): string[] {
+  const table = levelOf(kind);
+  const pool = parentCode && kind !== 'province' ? table.byParent.get(plainCode(parentCode)) ?? [] : table.all;
+  const names = new Set<string>();
+  for (const area of pool) {
+    names.add(area.cardName);
+    names.add(area.name);
+    if (kind === 'regency') names.add(area.name.replace(/^(KABUPATEN|KOTA)\s+(ADMINISTRASI\s+|ADM\.?\s+)?/, ''));
+    if (kind === 'province') for (const alias of PROVINCE_ALIASES[area.code] ?? []) names.add(alias);
+  }
+  return [...names];
 }

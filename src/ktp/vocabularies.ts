@@ -8,7 +8,8 @@
  */
 import type { Gender, MaritalStatus, Nationality, Religion } from './identity.ts';
 import { parseCardDate, toCardDate } from './dates.ts';
-import { bestMatch, squash, tidy, type Candidate } from './fuzzy.ts';
+import { bestMatch, lookAlikeEqual, squash, tidy, type Candidate } from './fuzzy.ts';
+import { LETTER_LOOK_ALIKES } from './look-alikes.ts';
 
 export interface VocabularyMatch<T> {
   /** The member matched, or null when the read is not (close enough to) one of them. */
@@ -40,9 +41,10 @@ function matcher<T>(entries: readonly Entry<T>[]): (input: string) => Vocabulary
 }
 
 export const matchGender: (input: string) => VocabularyMatch<Gender> = matcher<Gender>([
-  // OCR often stops at the hyphen and yields a bare `LAKI`.
-  { value: 'MALE', text: 'LAKI-LAKI', aliases: ['LAKI'] },
-  { value: 'FEMALE', text: 'PEREMPUAN' },
+  // OCR often stops at the hyphen and yields a bare `LAKI`. Mock-ups print English or everyday
+  // words; each names one sex unambiguously.
+  { value: 'MALE', text: 'LAKI-LAKI', aliases: ['LAKI', 'PRIA', 'MALE'] },
+  { value: 'FEMALE', text: 'PEREMPUAN', aliases: ['WANITA', 'FEMALE'] },
 ]);
 
 export const matchReligion: (input: string) => VocabularyMatch<Religion> = matcher<Religion>([
@@ -66,15 +68,32 @@ export const matchMaritalStatus: (input: string) => VocabularyMatch<MaritalStatu
   { value: 'CERAI_MATI', text: 'CERAI MATI' },
 ]);
 
+/**
+ * Countries a WNA card may print in `Kewarganegaraan` (in Indonesian, as Dukcapil writes them),
+ * beside the usual ones of residents. A country names a foreign national unambiguously; the list
+ * only has to recognise a country as one, never to correct it.
+ */
+export const COUNTRIES: readonly string[] = [
+  'AFGHANISTAN', 'AFRIKA SELATAN', 'AMERIKA SERIKAT', 'ARAB SAUDI', 'ARGENTINA', 'AUSTRALIA', 'AUSTRIA',
+  'BANGLADESH', 'BELANDA', 'BELGIA', 'BRASIL', 'BRUNEI DARUSSALAM', 'CHILE', 'DENMARK', 'FILIPINA',
+  'FINLANDIA', 'HONGARIA', 'INDIA', 'INGGRIS', 'BRITANIA RAYA', 'IRAK', 'IRAN', 'IRLANDIA', 'ITALIA',
+  'JEPANG', 'JERMAN', 'KAMBOJA', 'KANADA', 'KOREA SELATAN', 'KOREA UTARA', 'LAOS', 'MALAYSIA', 'MESIR',
+  'MEKSIKO', 'MYANMAR', 'NEPAL', 'NIGERIA', 'NORWEGIA', 'PAKISTAN', 'PAPUA NUGINI', 'PERANCIS', 'POLANDIA',
+  'PORTUGAL', 'QATAR', 'RUSIA', 'SELANDIA BARU', 'SINGAPURA', 'SPANYOL', 'SRI LANKA', 'SWEDIA', 'SWISS',
+  'TAIWAN', 'THAILAND', 'TIMOR LESTE', 'TIONGKOK', 'CHINA', 'TURKI', 'UKRAINA', 'UNI EMIRAT ARAB',
+  'VIETNAM', 'YAMAN', 'YORDANIA', 'YUNANI',
+];
+
 export const matchNationality: (input: string) => VocabularyMatch<Nationality> = matcher<Nationality>([
-  { value: 'WNI', text: 'WNI' },
-  { value: 'WNA', text: 'WNA' },
+  // INDONESIA names the citizen's nationality as plainly as WNI does.
+  { value: 'WNI', text: 'WNI', aliases: ['INDONESIA', 'WARGA NEGARA INDONESIA'] },
+  { value: 'WNA', text: 'WNA', aliases: ['WARGA NEGARA ASING', ...COUNTRIES] },
 ]);
 
 const BLOOD_GROUPS = ['A', 'B', 'AB', 'O'] as const;
 const BLOOD_TYPES: ReadonlySet<string> = new Set(BLOOD_GROUPS.flatMap((g) => [g, `${g}+`, `${g}-`]));
-/** Digits read in place of the letters of a blood group. */
-const BLOOD_SLIPS: Readonly<Record<string, string>> = { '0': 'O', '8': 'B', '4': 'A' };
+/** Digits read in place of the letters of a blood group (src/ktp/look-alikes.ts). */
+const BLOOD_SLIPS = LETTER_LOOK_ALIKES;
 
 /**
  * `A`, `B`, `AB`, `O`, each optionally `+`/`-`. The card prints `-` for an unknown type: that is a
@@ -193,4 +212,30 @@ export function matchOccupation(input: string): OccupationMatch {
   }
   const text = found.text;
   return { value: text === '' ? null : text, text, confidence: text === '' ? 0 : VERBATIM_CONFIDENCE, known: false, code: null };
+}
+
+export interface OfficialOccupation {
+  /** The two-digit classic SIAK code, null for a value of the newer forms. */
+  code: string | null;
+  officialName: string;
+  /** Letter for letter (spacing aside), or only through look-alike characters. */
+  match: 'EXACT' | 'LOOK_ALIKE';
+}
+
+const OFFICIAL_OCCUPATIONS = [...SIAK_OCCUPATIONS, ...NEWER_OCCUPATIONS].map((name) => ({ name, key: squash(name) }));
+
+/**
+ * Whether a printed occupation is one of the official Dukcapil values, strictly: the same
+ * letters (spacing and punctuation aside), or the same but for look-alike characters. Older free
+ * text (`SWASTA`, `PEGAWAI SWASTA`, `PETANI`) is no official value, however close in meaning.
+ */
+export function officialOccupation(printed: string): OfficialOccupation | null {
+  const key = squash(printed);
+  if (key === '') return null;
+  const exact = OFFICIAL_OCCUPATIONS.find((o) => o.key === key);
+  const near = exact ? [exact] : OFFICIAL_OCCUPATIONS.filter((o) => lookAlikeEqual(key, o.key));
+  if (near.length !== 1) return null;
+  const name = near[0]!.name;
+  const index = SIAK_OCCUPATIONS.indexOf(name);
+  return { code: index < 0 ? null : String(index + 1).padStart(2, '0'), officialName: name, match: exact ? 'EXACT' : 'LOOK_ALIKE' };
 }

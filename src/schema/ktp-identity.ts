@@ -2,11 +2,14 @@ import type { KtpAddressData, KtpIdentityData, NikCheckData, FieldConfidenceData
 import type { RawKtpFields } from '../ktp/raw-fields.ts';
 import { builder } from './builder.ts';
 import { GenderEnum, MaritalStatusEnum, NationalityEnum, ReligionEnum } from './enums.ts';
+import { KtpFieldWarning } from './ktp-field-warning.ts';
+import { KtpOccupationMatch } from './ktp-occupation-match.ts';
+import { KtpRegionMatch } from './ktp-region-match.ts';
 
 export type KtpIdentityModel = KtpIdentityData & { cached: boolean; charged: boolean; contentHash: string | null };
 
 const KtpAddress = builder.objectRef<KtpAddressData>('KtpAddress').implement({
-  description: 'The address block of the card. Fields the provider left empty are null.',
+  description: 'The address block of the card, as printed. Fields the provider left empty are null.',
   fields: (t) => ({
     street: t.exposeString('street', { nullable: true, description: '`Alamat`: street, house number, block.' }),
     rt: t.exposeString('rt', { nullable: true, description: '`RT`, as printed (e.g. `006`).' }),
@@ -15,6 +18,11 @@ const KtpAddress = builder.objectRef<KtpAddressData>('KtpAddress').implement({
     district: t.exposeString('district', { nullable: true, description: '`Kecamatan`.' }),
     city: t.exposeString('city', { nullable: true, description: 'Regency or city with its prefix: `KOTA KENDARI`, `KABUPATEN BOGOR`.' }),
     province: t.exposeString('province', { nullable: true, description: 'Province, without the word PROVINSI.' }),
+    region: t.expose('region', {
+      type: KtpRegionMatch,
+      nullable: true,
+      description: 'The Kemendagri codes and official names the printed names match; null when none does.',
+    }),
   }),
 });
 
@@ -78,7 +86,9 @@ export const KtpIdentity = builder.objectRef<KtpIdentityModel>('KtpIdentity').im
   description: 'A recognised KTP, normalised. Every field but `nik` may be null: providers say each may be empty.',
   isTypeOf: (value) => typeof value === 'object' && value !== null && 'nik' in value,
   fields: (t) => ({
-    nik: t.exposeString('nik', { description: 'The 16-digit Nomor Induk Kependudukan, as read. See `nikCheck`.' }),
+    nik: t.exposeString('nik', {
+      description: 'The Nomor Induk Kependudukan as printed, even when malformed (letters, 12 or 14 digits): `nikCheck.problems` says what is wrong.',
+    }),
     name: t.exposeString('name', { nullable: true }),
     birthPlace: t.exposeString('birthPlace', { nullable: true }),
     birthDate: t.expose('birthDate', { type: 'Date', nullable: true }),
@@ -87,7 +97,8 @@ export const KtpIdentity = builder.objectRef<KtpIdentityModel>('KtpIdentity').im
     address: t.expose('address', { type: KtpAddress, nullable: true }),
     religion: t.expose('religion', { type: ReligionEnum, nullable: true, description: 'Null when the value is not a known religion; see `raw.religion`.' }),
     maritalStatus: t.expose('maritalStatus', { type: MaritalStatusEnum, nullable: true }),
-    occupation: t.exposeString('occupation', { nullable: true, description: 'The SIAK value when it matches one, else as read.' }),
+    occupation: t.exposeString('occupation', { nullable: true, description: '`Pekerjaan` as printed (since 0.2.0; it was the SIAK value before). See `occupationMatch`.' }),
+    occupationMatch: t.expose('occupationMatch', { type: KtpOccupationMatch, nullable: true, description: 'Whether `occupation` is an official Dukcapil value; null when none was read.' }),
     nationality: t.expose('nationality', { type: NationalityEnum, nullable: true }),
     validForLife: t.exposeBoolean('validForLife', { nullable: true, description: '`Berlaku Hingga: SEUMUR HIDUP`. Cards printed with a date are legally valid for life too.' }),
     validUntil: t.expose('validUntil', { type: 'Date', nullable: true, description: 'The date printed in `Berlaku Hingga` on older cards.' }),
@@ -95,6 +106,7 @@ export const KtpIdentity = builder.objectRef<KtpIdentityModel>('KtpIdentity').im
     issueDate: t.expose('issueDate', { type: 'Date', nullable: true }),
     nikCheck: t.expose('nikCheck', { type: KtpNikCheck }),
     confidence: t.expose('confidence', { type: [KtpFieldConfidence], description: 'Per-field confidence, when the provider reports it.' }),
+    fieldWarnings: t.expose('fieldWarnings', { type: [KtpFieldWarning], description: 'Values printed off the card\'s format, and whether they could be mapped.' }),
     raw: t.expose('raw', { type: KtpRawFieldsRef }),
     cached: t.exposeBoolean('cached', { description: 'True when this answer cost nothing: served from the cache or shared with an identical request in flight.' }),
     charged: t.exposeBoolean('charged', {

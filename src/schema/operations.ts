@@ -13,10 +13,19 @@ export const RECOGNIZE_KTP_OPERATION = /* GraphQL */ `
         birthDate
         gender
         bloodType
-        address { street rt rw village district city province }
+        address {
+          street rt rw village district city province
+          region {
+            province { code name match }
+            regency { code name match }
+            district { code name match }
+            village { code name match }
+          }
+        }
         religion
         maritalStatus
         occupation
+        occupationMatch { official code officialName match }
         nationality
         validForLife
         validUntil
@@ -28,6 +37,7 @@ export const RECOGNIZE_KTP_OPERATION = /* GraphQL */ `
           birthDate gender serial birthDateMatchesCard genderMatchesCard
         }
         confidence { field confidence }
+        fieldWarnings { field message }
         raw {
           id name pob dob gender address rt rw village district city province
           religion marital_status work nationnality blood_type valid_until issue_city issue_date

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Gender } from '../../src/ktp/identity.ts';
-import { checkNik, readNikDigits, type PrintedCard } from '../../src/ktp/nik.ts';
+import { checkNik, readNikDigits, readPrintedNik, type PrintedCard } from '../../src/ktp/nik.ts';
 
 /** Every NIK here is synthetic: a real district code, a made-up birth and serial. */
 const TODAY = new Date('2025-06-15T08:00:00Z');
@@ -51,6 +51,23 @@ describe('readNikDigits', () => {
   });
 });
 
+describe('readPrintedNik', () => {
+  it('keeps what is printed: letters that are no digit stay, nothing is padded or cut', () => {
+    expect(readPrintedNik('3273XXXXXXXX0001')).toBe('3273XXXXXXXX0001');
+    expect(readPrintedNik('NIK : 327301150590')).toBe('327301150590');
+    expect(readPrintedNik('32730115059000012')).toBe('32730115059000012');
+    expect(readPrintedNik(' 3273 0115 0590 0001 ')).toBe('3273011505900001');
+  });
+});
+
+describe('checkNik: placeholders', () => {
+  it.each(['1111111111111111', '0000000000000000', '1234567890123456', '9876543210987654'])('calls %s a placeholder', (value) => {
+    expect(checkNik(value, UNKNOWN_CARD, TODAY).problems).toContain(
+      'The NIK looks like a placeholder (one repeated character or a counting sequence), not an issued number.',
+    );
+  });
+});
+
 describe('checkNik: hard checks', () => {
   it('accepts a well-formed NIK and decodes every part', () => {
     expect(checkNik(nik('150590'), UNKNOWN_CARD, TODAY)).toEqual({
@@ -72,14 +89,20 @@ describe('checkNik: hard checks', () => {
   });
 
   it.each([
-    ['15 digits', '327301150590001'],
-    ['17 digits', '32730115059000012'],
-    ['a letter left in it', '32730115059O0001'],
-    ['nothing', ''],
-  ])('rejects %s without decoding anything', (_case, value) => {
+    ['15 digits', '327301150590001', ['The NIK has 15 characters; a NIK has 16 digits.']],
+    ['17 digits', '32730115059000012', ['The NIK has 17 characters; a NIK has 16 digits.']],
+    ['12 digits', '327301150590', ['The NIK has 12 characters; a NIK has 16 digits.']],
+    ['a letter left in it', '32730115059X0001', ['The NIK contains characters that are not digits.']],
+    ['letters and the wrong length', '3273XXXXXXXX01', [
+      'The NIK contains characters that are not digits.',
+      'The NIK has 14 characters; a NIK has 16 digits.',
+      'The NIK looks like a placeholder (one repeated character or a counting sequence), not an issued number.',
+    ]],
+    ['nothing', '', ['No NIK was read on the card.']],
+  ])('rejects %s without decoding anything, naming each problem', (_case, value, problems) => {
     const check = checkNik(value, UNKNOWN_CARD, TODAY);
     expect(check.valid).toBe(false);
-    expect(check.problems).toEqual(['The NIK is not 16 digits.']);
+    expect(check.problems).toEqual(problems);
     expect(check.provinceCode).toBeNull();
     expect(check.birthDate).toBeNull();
   });

@@ -47,10 +47,17 @@ describe('normaliseIdentity', () => {
         district: 'SUKASARI',
         city: 'KOTA BANDUNG',
         province: 'JAWA BARAT',
+        region: {
+          province: { code: '32', name: 'JAWA BARAT', match: 'EXACT' },
+          regency: { code: '3273', name: 'KOTA BANDUNG', match: 'EXACT' },
+          district: { code: '327301', name: 'SUKASARI', match: 'EXACT' },
+          village: { code: expect.stringMatching(/^327301\d{4}$/), name: 'GEGERKALONG', match: 'EXACT' },
+        },
       },
       religion: 'ISLAM',
       maritalStatus: 'KAWIN',
       occupation: 'KARYAWAN SWASTA',
+      occupationMatch: { official: true, code: '15', officialName: 'KARYAWAN SWASTA', match: 'EXACT' },
       nationality: 'WNI',
       validForLife: null,
       validUntil: null,
@@ -61,6 +68,7 @@ describe('normaliseIdentity', () => {
         { field: 'id', confidence: 0.99 },
         { field: 'name', confidence: 0.98 },
       ],
+      fieldWarnings: [],
       raw: CARD,
     });
   });
@@ -85,7 +93,7 @@ describe('normaliseIdentity', () => {
 
   it('keeps an address when any one part of it is known', () => {
     expect(normaliseIdentity({ ...EMPTY, rt: '006' }, undefined, TODAY).address).toEqual({
-      street: null, rt: '006', rw: null, village: null, district: null, city: null, province: null,
+      street: null, rt: '006', rw: null, village: null, district: null, city: null, province: null, region: null,
     });
   });
 
@@ -95,15 +103,67 @@ describe('normaliseIdentity', () => {
     expect(identity.nikCheck.valid).toBe(true);
   });
 
-  it('matches the closed sets through OCR slips and restores the printed spacing', () => {
-    const identity = normaliseIdentity({
+  it('maps the closed sets through OCR slips, flagging each value that is not the card\'s own wording', () => {
+    const raw = {
       ...CARD, gender: 'LAKI', religion: 'lSLAM', marital_status: 'BELUMKAWIN', nationnality: 'WN1',
       work: 'PNS', blood_type: '0+', valid_until: 'SEUMURHIDUP',
-    }, undefined, TODAY);
+    };
+    const identity = normaliseIdentity(raw, undefined, TODAY);
     expect(identity).toMatchObject({
       gender: 'MALE', religion: 'ISLAM', maritalStatus: 'BELUM_KAWIN', nationality: 'WNI',
-      occupation: 'PEGAWAI NEGERI SIPIL (PNS)', bloodType: 'O+', validForLife: true, validUntil: null,
+      occupation: 'PNS', bloodType: 'O+', validForLife: true, validUntil: null,
+      occupationMatch: { official: false, code: null, officialName: null, match: null },
     });
+    // Spacing aside, BELUMKAWIN and SEUMURHIDUP are the card's wording: no warning for them.
+    expect(identity.fieldWarnings.map((w) => w.field).sort()).toEqual(['blood_type', 'gender', 'nationnality', 'religion']);
+    expect(identity.raw).toBe(raw);
+  });
+
+  it('prints the occupation as read, and says beside it whether it is an official value', () => {
+    const cases: [string, object][] = [
+      ['PEGAWAI SWASTA', { official: false, code: null }],
+      ['SWASTA', { official: false, code: null }],
+      ['PETANI', { official: false, code: null }],
+      ['TIDAK BEKERJA', { official: false, code: null }],
+      ['PEGAWAI NEGERI SIPIL', { official: false, code: null }],
+      ['PETANI/PEKEBUN', { official: true, code: '09', officialName: 'PETANI/PEKEBUN', match: 'EXACT' }],
+      ['WlRASWASTA', { official: true, code: '88', officialName: 'WIRASWASTA', match: 'LOOK_ALIKE' }],
+      ['TEKNISI', { official: true, code: null, officialName: 'TEKNISI', match: 'EXACT' }],
+    ];
+    for (const [work, match] of cases) {
+      const identity = normaliseIdentity({ ...CARD, work }, undefined, TODAY);
+      expect(identity.occupation, work).toBe(work);
+      expect(identity.occupationMatch, work).toMatchObject(match);
+    }
+  });
+
+  it('maps off-format values that name one value unambiguously, and flags them', () => {
+    const identity = normaliseIdentity({
+      ...CARD, dob: '19/12/1972', gender: 'MALE', nationnality: 'INDONESIA', valid_until: '19-12- 2030',
+    }, undefined, TODAY);
+    expect(identity).toMatchObject({ birthDate: '1972-12-19', gender: 'MALE', nationality: 'WNI', validForLife: false, validUntil: '2030-12-19' });
+    expect(identity.fieldWarnings.map((w) => w.field).sort()).toEqual(['dob', 'gender', 'nationnality', 'valid_until']);
+    expect(identity.raw.dob).toBe('19/12/1972');
+  });
+
+  it('reads a country in Kewarganegaraan as a foreign national (WNA card), without a warning', () => {
+    const identity = normaliseIdentity({ ...CARD, nationnality: 'JEPANG', valid_until: '01-02-2030' }, undefined, TODAY);
+    expect(identity).toMatchObject({ nationality: 'WNA', validForLife: false, validUntil: '2030-02-01', fieldWarnings: [] });
+  });
+
+  it('flags a value that names nothing, and keeps it in raw only', () => {
+    const identity = normaliseIdentity({ ...CARD, gender: 'XYZZY' }, undefined, TODAY);
+    expect(identity.gender).toBeNull();
+    expect(identity.fieldWarnings).toEqual([{ field: 'gender', message: expect.stringContaining('kept as printed') }]);
+  });
+
+  it('keeps a NIK the paid provider sent that is not 16 digits, and names its problems', () => {
+    for (const id of ['327301150590', '32730115059000012', '3273XXXXXXXX0001']) {
+      const identity = normaliseIdentity({ ...CARD, id }, undefined, TODAY);
+      expect(identity.nik).toBe(id);
+      expect(identity.nikCheck.valid).toBe(false);
+      expect(identity.nikCheck.problems.length).toBeGreaterThan(0);
+    }
   });
 
   it('answers null for closed-set values it does not know, keeping them in raw', () => {
@@ -133,9 +193,30 @@ describe('normaliseIdentity', () => {
     expect(identity.issueDate).toBe('2012-02-01');
   });
 
-  it('respells region names from the tables when the read is confidently theirs', () => {
+  it('prints region names as read, and reports the official regions they match beside them', () => {
     const identity = normaliseIdentity({ ...CARD, province: 'JAWABARAT', city: 'KOTABANDUNG', district: 'SUKASAR1' }, undefined, TODAY);
-    expect(identity.address).toMatchObject({ province: 'JAWA BARAT', city: 'KOTA BANDUNG', district: 'SUKASARI' });
+    expect(identity.address).toMatchObject({
+      province: 'JAWABARAT', city: 'KOTABANDUNG', district: 'SUKASAR1',
+      region: {
+        province: { code: '32', match: 'EXACT' },
+        regency: { code: '3273', match: 'EXACT' },
+        district: { code: '327301', name: 'SUKASARI', match: 'LOOK_ALIKE' },
+      },
+    });
+  });
+
+  it('never matches a printed name to another place that merely looks close', () => {
+    // District PADANGPANJANG is not PARUNG PANJANG; village CILEGON is not CILEGONG.
+    const identity = normaliseIdentity({
+      ...CARD, province: 'JAWA BARAT', city: 'KABUPATEN BOGOR', district: 'PADANGPANJANG', village: 'CILEGON',
+    }, undefined, TODAY);
+    expect(identity.address).toMatchObject({ district: 'PADANGPANJANG', village: 'CILEGON' });
+    expect(identity.address?.region).toMatchObject({ regency: { code: '3201' }, district: null, village: null });
+  });
+
+  it('keeps the printed spacing of a name the tables space differently', () => {
+    const identity = normaliseIdentity({ ...CARD, province: 'SUMATERA UTARA', city: 'KABUPATEN BATUBARA' }, undefined, TODAY);
+    expect(identity.address).toMatchObject({ city: 'KABUPATEN BATUBARA', region: { regency: { name: 'KABUPATEN BATU BARA', match: 'EXACT' } } });
   });
 
   it('keeps region names it cannot place as they were read', () => {
@@ -203,7 +284,9 @@ describe('normaliseIdentity is total', () => {
       }
       const identity = normaliseIdentity(raw as unknown as RawKtpFields, { name: next() }, TODAY);
 
-      expect(identity.nik).toMatch(/^\d*$/);
+      // As printed: no separators or spaces, look-alikes read as digits, other characters kept.
+      expect(identity.nik).not.toMatch(/[\s.,:;\-_/]/);
+      expect(identity.nik).toBe(identity.nik.toUpperCase());
       expect(identity.raw).toBe(raw);
       for (const value of [identity.name, identity.birthPlace, identity.occupation, identity.issueCity]) {
         if (value !== null) expect(value).toBe(value.trim());

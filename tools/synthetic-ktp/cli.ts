@@ -1,9 +1,11 @@
 /**
  * Writes a set of synthetic KTP cards with ground truth.
- *   npm run cards -- --seed 1 --count 20 --out bench/out/cards [--variants clean,photo]
+ *   npm run cards -- --seed 1 --count 20 --out bench/out/cards [--variants clean,photo] [--family dejavu]
  */
 import { parseArgs } from 'node:util';
-import { BENCH_VARIANTS, VARIANTS, generateSet, isVariant } from './index.ts';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BENCH_VARIANTS, FAMILIES, VARIANTS, generateFamilyCard, generateSet, isFamily, isVariant } from './index.ts';
 import type { Variant } from './index.ts';
 
 const HELP = `Usage: npm run cards -- [options]
@@ -15,7 +17,9 @@ Options:
   --seed <n>          first seed (default 1)
   --count <n>         number of cards (default 20)
   --out <dir>         output directory (default bench/out/cards)
-  --variants <list>   comma-separated variants, or "all" (default: ${BENCH_VARIANTS.join(',')})
+  --variants <list>   comma-separated variants, or "all" (default: ${BENCH_VARIANTS.join(',')}); classic family only
+  --family <name>     renderer family: ${FAMILIES.join(', ')} (default classic); the others write one
+                      image per card, <out>/<id>/<family>.<ext>
   -h, --help          show this help
 
 Variants: ${VARIANTS.join(', ')}
@@ -35,6 +39,7 @@ const { values } = (() => {
         count: { type: 'string', default: '20' },
         out: { type: 'string', default: 'bench/out/cards' },
         variants: { type: 'string' },
+        family: { type: 'string', default: 'classic' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -61,8 +66,22 @@ if (values.variants) {
   variants = list as Variant[];
 }
 
+const family = values.family;
+if (!isFamily(family)) fail(`unknown family ${family}`);
 const started = performance.now();
 let done = 0;
+if (family !== 'classic') {
+  for (let i = 0; i < count; i++) {
+    const card = generateFamilyCard(seed + i, family);
+    const dir = join(values.out, card.id);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'truth.json'), `${JSON.stringify(card.truth, null, 2)}\n`);
+    const { bytes, ext } = await card.render();
+    await writeFile(join(dir, `${family}.${ext}`), bytes);
+  }
+  process.stderr.write(`cards: wrote ${count} ${family} card(s) to ${values.out} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  process.exit(0);
+}
 await generateSet({
   seed,
   count,

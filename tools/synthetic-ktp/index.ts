@@ -14,6 +14,7 @@ import { createRng } from './rng.ts';
 import { generateCardData } from './truth.ts';
 import type { CardData } from './truth.ts';
 import { BENCH_VARIANTS, VARIANTS, isVariant, renderVariant } from './variants.ts';
+import { degradeFamilyCard, familyRng, familyTruth, renderFamilyCard, type Family } from './families.ts';
 import type { ImageExt, Raw, RenderedImage, Variant } from './variants.ts';
 
 export { BENCH_VARIANTS, VARIANTS, isVariant };
@@ -110,4 +111,48 @@ export async function generateSet(opts: GenerateSetOptions): Promise<GeneratedCa
     opts.onCard?.(card, Object.values(files));
   }
   return entries;
+}
+
+export { FAMILIES, isFamily } from './families.ts';
+export type { Family } from './families.ts';
+export { DOCUMENTS, renderDocument } from './documents.ts';
+export type { DocumentKind } from './documents.ts';
+
+export interface FamilyCardImage {
+  id: string;
+  seed: number;
+  family: Family;
+  /** What the card prints, exactly. */
+  truth: RawKtpFields;
+  /** Whether the printed NIK is 16 digits (malformed ones are printed on purpose). */
+  nikIs16Digits: boolean;
+  /** The family's image of the card; for `classic`, the given variant (default `clean`). */
+  render(variant?: Variant): Promise<RenderedImage>;
+}
+
+/**
+ * Card `seed` as renderer family `family` draws it. `classic` is generateCard (and its variants);
+ * the other families draw their own identity for the seed (streams prefixed by the family), with
+ * their own template, fonts, quirks and degradation.
+ */
+export function generateFamilyCard(seed: number, family: Family): FamilyCardImage {
+  if (family === 'classic') {
+    const card = generateCard(seed);
+    return { id: card.id, seed, family, truth: card.truth, nikIs16Digits: true, render: (variant = 'clean') => card.render(variant) };
+  }
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
+  const data = generateCardData(familyRng(seed, family, 'truth'));
+  const printed = familyTruth(data, family, familyRng(seed, family, 'quirks'));
+  const truth = Object.fromEntries(TRUTH_KEYS.map((k) => [k, printed.truth[k]])) as unknown as RawKtpFields;
+  return {
+    id: `${family}-${String(seed).padStart(5, '0')}`,
+    seed,
+    family,
+    truth,
+    nikIs16Digits: printed.nikIs16Digits,
+    render: async () => {
+      const raw = renderFamilyCard(data, printed, family, familyRng(seed, family, 'layout'));
+      return degradeFamilyCard(raw, family, familyRng(seed, family, 'degrade'));
+    },
+  };
 }

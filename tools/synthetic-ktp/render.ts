@@ -137,7 +137,7 @@ function background(ctx: SKRSContext2D, rng: Rng, w: number, h: number): void {
   }
 }
 
-function photo(ctx: SKRSContext2D, rng: Rng, x: number, y: number, w: number, h: number, red: boolean, female: boolean): void {
+export function photo(ctx: SKRSContext2D, rng: Rng, x: number, y: number, w: number, h: number, red: boolean, female: boolean): void {
   ctx.fillStyle = red ? `rgb(${200 + rng.int(-15, 15)}, ${28 + rng.int(-10, 10)}, 36)` : `rgb(32, ${86 + rng.int(-10, 10)}, ${170 + rng.int(-15, 15)})`;
   ctx.fillRect(x, y, w, h);
   const cx = x + w / 2 + rng.range(-6, 6);
@@ -178,7 +178,7 @@ function photo(ctx: SKRSContext2D, rng: Rng, x: number, y: number, w: number, h:
   }
 }
 
-function signature(ctx: SKRSContext2D, rng: Rng, x: number, y: number, w: number, h: number): void {
+export function signature(ctx: SKRSContext2D, rng: Rng, x: number, y: number, w: number, h: number): void {
   ctx.strokeStyle = 'rgba(20, 24, 60, 0.9)';
   ctx.lineWidth = rng.range(1.4, 2.2);
   ctx.lineJoin = 'round';

@@ -1,5 +1,5 @@
 /**
- * Synthetic identity data that obeys the e-KTP rules (see /work/shared/reference/ktp.md):
+ * Synthetic identity data that obeys the e-KTP rules (docs/ktp.md):
  * a real Kemendagri province → regency → district → village chain, and a NIK made of the district
  * code, the birth date (day + 40 for women) and a serial ≥ 0001.
  */

@@ -43,9 +43,9 @@ export function isVariant(s: string): s is Variant {
   return (VARIANTS as readonly string[]).includes(s);
 }
 
-const png = (img: sharp.Sharp) => img.png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer();
-const jpeg = (img: sharp.Sharp, quality: number) => img.jpeg({ quality, chromaSubsampling: '4:2:0' }).toBuffer();
-const fromRaw = (r: Raw) => sharp(r.data, { raw: { width: r.width, height: r.height, channels: r.channels } });
+export const png = (img: sharp.Sharp) => img.png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer();
+export const jpeg = (img: sharp.Sharp, quality: number) => img.jpeg({ quality, chromaSubsampling: '4:2:0' }).toBuffer();
+export const fromRaw = (r: Raw) => sharp(r.data, { raw: { width: r.width, height: r.height, channels: r.channels } });
 
 /** A 24-bit uncompressed Windows BMP (BITMAPINFOHEADER, bottom-up rows padded to 4 bytes). */
 export function encodeBmp(rgb: Raw): Buffer {
@@ -125,9 +125,9 @@ export function homography(from: readonly Pt[], to: readonly Pt[]): (x: number, 
  * The photo-like variant: the card, smaller, on a table, seen slightly off-axis (perspective warp by
  * inverse mapping with bilinear sampling, rounded corners), under uneven light, with sensor noise, as JPEG.
  */
-async function photoVariant(card: Raw, rng: Rng): Promise<Buffer> {
-  const OW = 1200;
-  const OH = 900;
+export async function photoVariant(card: Raw, rng: Rng, frame: { width: number; height: number } = { width: 1200, height: 900 }): Promise<Buffer> {
+  const OW = frame.width;
+  const OH = frame.height;
   const cw = card.width;
   const ch = card.height;
   // Card size in the photo and its placement.

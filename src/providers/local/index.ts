@@ -9,6 +9,7 @@ import { CONTRACT_MESSAGES } from '../../contract.ts';
 import { ocrError, type ProviderOutcome } from '../../outcome.ts';
 import type { KtpProvider } from '../provider.ts';
 import { WorkerPool, type PoolAnswer } from './pool.ts';
+import type { LooksLike } from './read-card.ts';
 
 export interface LocalProviderOptions {
   /**
@@ -52,6 +53,17 @@ export interface LocalProvider extends KtpProvider {
   close(): Promise<void>;
 }
 
+/** Why an image gave no identity, said without quoting anything read from it. */
+const NOT_A_KTP: Readonly<Record<LooksLike, string>> = {
+  'ktp-back': 'the image looks like the back of a KTP; send the front, which prints the NIK',
+  'family-card': 'the image looks like a family card (Kartu Keluarga), not a KTP',
+  'driving-licence': 'the image looks like a driving licence (SIM), not a KTP',
+  passport: 'the image looks like a passport, not a KTP',
+  'empty-template': 'the image looks like an empty KTP template: the card\'s labels with no values',
+  'no-nik': 'the card has no NIK row',
+  unknown: 'no KTP was found in the image',
+};
+
 /** Chosen over UPSTREAM_UNAVAILABLE: there is no upstream, and INNER_ERROR is the contract's own free "try again later". */
 export const BUSY_MESSAGE = 'the OCR engine is busy, retry shortly';
 
@@ -83,9 +95,9 @@ function toOutcome(answer: PoolAnswer): ProviderOutcome {
   const retry = { retryable: true, charged: false } as const;
   switch (answer.kind) {
     case 'identity':
-      return { kind: 'identity', fields: answer.fields, confidence: answer.confidence, charged: false };
+      return { kind: 'identity', fields: answer.fields, confidence: answer.confidence, boxes: answer.boxes, charged: false };
     case 'not-a-ktp':
-      return ocrError('FAIL', `${CONTRACT_MESSAGES.FAIL}: no KTP with a readable NIK was found`, free);
+      return ocrError('FAIL', `${CONTRACT_MESSAGES.FAIL}: ${NOT_A_KTP[answer.looksLike]}`, free);
     case 'undecodable':
       return ocrError('IMAGE_INVALID_FORMAT', `${CONTRACT_MESSAGES.IMAGE_INVALID_FORMAT}: ${answer.message}`, free);
     case 'busy':

@@ -22,7 +22,20 @@ export interface OcrLine {
     score: number;
     /** What the recogniser nearly read instead, when it hesitated (see engine/recognize.ts). */
     alternative?: { char: string; score: number };
+    /**
+     * How dark the character's ink is against the paper around it, 0..1 (the darkest tenth of
+     * its columns). Printed values are dark; a watermark or a background word is faint.
+     * Absent from pages recorded before it existed.
+     */
+    ink?: number;
   }[];
+}
+
+export interface PageBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 export interface OcrPage {
@@ -30,4 +43,10 @@ export interface OcrPage {
   width: number;
   height: number;
   lines: OcrLine[];
+  /**
+   * The holder's photo, found from the pixels (a large solid block on the card's right), in the
+   * page's coordinates; absent when none was found. Values end before it; the issue place and
+   * date are printed under it.
+   */
+  photo?: PageBox;
 }

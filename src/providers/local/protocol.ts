@@ -2,7 +2,8 @@
  * Messages between the provider (main thread) and an OCR worker. Plain structured-clone data;
  * image bytes travel as a transferred ArrayBuffer so a 2 MiB upload is not copied twice.
  */
-import type { FieldConfidence, RawKtpFields } from '../../ktp/raw-fields.ts';
+import type { FieldBoxes, FieldConfidence, RawKtpFields } from '../../ktp/raw-fields.ts';
+import type { LooksLike } from './read-card.ts';
 import type { ImageFormat } from '../provider.ts';
 
 export interface WorkerConfig {
@@ -14,8 +15,8 @@ export type ToWorker = { type: 'job'; id: number; bytes: ArrayBuffer; format: Im
 
 /** What a job produced. */
 export type JobResult =
-  | { kind: 'identity'; fields: RawKtpFields; confidence: FieldConfidence }
-  | { kind: 'not-a-ktp' }
+  | { kind: 'identity'; fields: RawKtpFields; confidence: FieldConfidence; boxes: FieldBoxes }
+  | { kind: 'not-a-ktp'; looksLike: LooksLike }
   | { kind: 'undecodable'; message: string }
   | { kind: 'failed'; message: string };
 

@@ -1,15 +1,13 @@
 /**
  * An OCR worker thread: loads the PP-OCR models once, then answers jobs one at a time.
- * Runs the whole CPU-bound path (decode, card finding, detection, recognition, card reading)
+ * Runs the whole CPU-bound path (recognise-image.ts: decode, card finding, detection, recognition, card reading)
  * so the main thread's event loop only ever moves messages.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadModels, type Models } from './engine/models.ts';
 import { lowerThisThreadsPriority } from './lower-thread-priority.ts';
-import { readPage } from './engine/read-page.ts';
-import { decodeImage, UndecodableImageError } from './pipeline/decode.ts';
 import type { FromWorker, JobResult, ToWorker, WorkerConfig } from './protocol.ts';
-import { readCard } from './read-card.ts';
+import { recogniseImage } from './recognise-image.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('worker.ts must run in a worker thread');
@@ -20,17 +18,7 @@ function send(message: FromWorker): void {
 }
 
 async function runJob(models: Models, job: ToWorker): Promise<JobResult> {
-  let decoded;
-  try {
-    decoded = await decodeImage(new Uint8Array(job.bytes), job.format);
-  } catch (error) {
-    if (error instanceof UndecodableImageError) return { kind: 'undecodable', message: error.message };
-    throw error;
-  }
-  const { page } = await readPage(models, decoded);
-  const card = readCard(page);
-  if (card === null) return { kind: 'not-a-ktp' };
-  return { kind: 'identity', fields: card.fields, confidence: card.confidence };
+  return (await recogniseImage(models, new Uint8Array(job.bytes), job.format)).result;
 }
 
 // Before the models load, so that onnxruntime's threads inherit the lower priority too.

@@ -9,6 +9,8 @@ import { distance, type Point } from '../../../src/providers/local/pipeline/geom
 import { estimateSkew, shouldLevel, textRunsVertically } from '../../../src/providers/local/pipeline/orientation.ts';
 import { applyHomography, homography } from '../../../src/providers/local/pipeline/perspective.ts';
 import { createRaster, levelLines, rotateQuarter, type Raster } from '../../../src/providers/local/pipeline/raster.ts';
+import { findPhoto } from '../../../src/providers/local/pipeline/photo.ts';
+import { generateFamilyCard } from '../../../tools/synthetic-ktp/index.ts';
 
 const fixture = async (path: string) => {
   const bytes = new Uint8Array(await readFile(new URL(`../../fixtures/cards/${path}`, import.meta.url)));
@@ -122,6 +124,19 @@ describe('finding the card', () => {
     expect([card.image.width, card.image.height]).toEqual([CANONICAL_WIDTH, CANONICAL_HEIGHT]);
   });
 
+  it('finds an orange WNA card photographed on a table', async () => {
+    // Phone family, seed 1: a WNA card (tools/synthetic-ktp/families.ts).
+    const card = generateFamilyCard(1, 'phone');
+    expect(card.truth.nationnality).not.toBe('WNI');
+    const photo = await decodeImage(new Uint8Array((await card.render()).bytes), 'jpeg');
+    const quad = findCardQuad(photo);
+    expect(quad).not.toBeNull();
+    const [tl, tr, br, bl] = quad!;
+    const aspect = (distance(tl!, tr!) + distance(bl!, br!)) / (distance(tl!, bl!) + distance(tr!, br!));
+    expect(aspect).toBeGreaterThan(1.3);
+    expect(aspect).toBeLessThan(1.9);
+  });
+
   it('finds no card on a shop receipt and keeps the whole frame', async () => {
     const receipt = await fixture('ktp-09185/not-a-ktp.jpg');
     expect(findCardQuad(receipt)).toBeNull();
@@ -172,5 +187,26 @@ describe('CTC decoding and character extents', () => {
   it('gives touching glyphs a zero gap at the faintest column', () => {
     const ink = Uint16Array.from([0, 4, 5, 5, 1, 5, 5, 4, 0]);
     expect(charExtents(ink, [2, 6])).toEqual([{ x0: 1, x1: 4 }, { x0: 4, x1: 8 }]);
+  });
+});
+
+describe('finding the photo block', () => {
+  it('finds the photo of a card from its pixels, whatever template drew it', async () => {
+    // The classic renderer draws the photo at about x 768, y 120, 186 x 240 of 1000 x 630.
+    const card = toCanonicalCard(await fixture('ktp-09001/clean.png'));
+    const photo = findPhoto(card.image)!;
+    expect(photo.x).toBeGreaterThan(740);
+    expect(photo.x).toBeLessThan(790);
+    expect(photo.width).toBeGreaterThan(160);
+    expect(photo.height).toBeGreaterThan(200);
+    // A dejavu-family card draws it elsewhere.
+    const other = toCanonicalCard(await decodeImage(new Uint8Array((await generateFamilyCard(3, 'dejavu').render()).bytes), 'png'));
+    const found = findPhoto(other.image);
+    expect(found).not.toBeNull();
+    expect(found!.x).toBeLessThan(740);
+  });
+
+  it('finds no photo on a blank card', () => {
+    expect(findPhoto(createRaster(1000, 631, 220))).toBeNull();
   });
 });

@@ -1,6 +1,8 @@
 import type { OcrLine, OcrPage } from '../ocr-line.ts';
 import { toCanonicalCard } from '../pipeline/canonical.ts';
 import { estimateSkew, shouldLevel, textRunsVertically } from '../pipeline/orientation.ts';
+import type { Point } from '../pipeline/geometry.ts';
+import { findPhoto } from '../pipeline/photo.ts';
 import { levelLines, rotateQuarter, type Raster } from '../pipeline/raster.ts';
 import { looksUpsideDown } from './classify.ts';
 import { detectText, type TextBox } from './detect.ts';
@@ -30,10 +32,15 @@ export interface PageSteps {
   timings: Record<'normalise' | 'detect' | 'orient' | 'recognise', number>;
 }
 
-/** From decoded pixels to the OCR page of the canonical card. */
-export async function readPage(models: Models, decoded: Raster): Promise<{ page: OcrPage; steps: PageSteps }> {
+/**
+ * From decoded pixels to the OCR page of the canonical card, and the mapping from the page's
+ * coordinates back to the decoded raster's (every turn, levelling and warp undone), so that what
+ * was read can be located on the image the client sent.
+ */
+export async function readPage(models: Models, decoded: Raster): Promise<{ page: OcrPage; steps: PageSteps; toDecoded: (p: Point) => Point }> {
   const t0 = performance.now();
   const canonical = toCanonicalCard(decoded);
+  let toDecoded = canonical.toInput;
   let image = canonical.image;
   let quarterTurned = canonical.quarterTurned;
   const detectSide = detectionSide(canonical.sourceLongSide);
@@ -43,6 +50,9 @@ export async function readPage(models: Models, decoded: Raster): Promise<{ page:
 
   // Without a card outline the frame's shape says nothing; the text direction does.
   if (!canonical.cardFound && textRunsVertically(boxes)) {
+    const before = toDecoded;
+    const h = image.height;
+    toDecoded = (p) => before([p[1], h - 1 - p[0]]);
     image = rotateQuarter(image, 1);
     quarterTurned = true;
     boxes = await detectText(models.det, image, detectSide);
@@ -50,12 +60,20 @@ export async function readPage(models: Models, decoded: Raster): Promise<{ page:
   const skew = estimateSkew(boxes);
   let levelledDegrees = 0;
   if (shouldLevel(skew)) {
+    const before = toDecoded;
+    const rad = (skew * Math.PI) / 180;
+    const [cx, cy] = [(image.width - 1) / 2, (image.height - 1) / 2];
+    // levelLines samples (x, y) of its output from this point of its input.
+    toDecoded = (p) => before([cx + (p[0] - cx) * Math.cos(rad) - (p[1] - cy) * Math.sin(rad), cy + (p[0] - cx) * Math.sin(rad) + (p[1] - cy) * Math.cos(rad)]);
     image = levelLines(image, skew);
     levelledDegrees = skew;
     boxes = await detectText(models.det, image, detectSide);
   }
   const upsideDown = await looksUpsideDown(models.cls, image, boxes);
   if (upsideDown) {
+    const before = toDecoded;
+    const [w, h] = [image.width, image.height];
+    toDecoded = (p) => before([w - 1 - p[0], h - 1 - p[1]]);
     image = rotateQuarter(image, 2);
     // Exact for a half turn, so the boxes follow without detecting again.
     boxes = boxes.map((b) => ({ ...b, x: image.width - b.x - b.width, y: image.height - b.y - b.height }));
@@ -69,9 +87,11 @@ export async function readPage(models: Models, decoded: Raster): Promise<{ page:
     const line = toOcrLine(read, box);
     if (line !== null) lines.push(line);
   }
+  const photo = findPhoto(image);
   const t4 = performance.now();
   return {
-    page: { width: image.width, height: image.height, lines },
+    toDecoded,
+    page: { width: image.width, height: image.height, lines, ...(photo ? { photo } : {}) },
     steps: {
       cardFound: canonical.cardFound,
       quarterTurned,
@@ -94,7 +114,8 @@ function toOcrLine(read: RecognisedLine, box: TextBox): OcrLine | null {
     const step = (c.x1 - c.x0) / Math.max(1, parts.length);
     // A runner-up belongs to the character as a whole: kept only when NFKC left it one character.
     const alternative = parts.length === 1 && c.alternative ? { alternative: { ...c.alternative, char: c.alternative.char.normalize('NFKC') } } : {};
-    parts.forEach((part, i) => chars.push({ char: part, x0: c.x0 + i * step, x1: c.x0 + (i + 1) * step, score: c.score, ...alternative }));
+    const ink = c.ink !== undefined ? { ink: c.ink } : {};
+    parts.forEach((part, i) => chars.push({ char: part, x0: c.x0 + i * step, x1: c.x0 + (i + 1) * step, score: c.score, ...alternative, ...ink }));
   }
   while (chars.length > 0 && chars[0]!.char.trim() === '') chars.shift();
   while (chars.length > 0 && chars[chars.length - 1]!.char.trim() === '') chars.pop();

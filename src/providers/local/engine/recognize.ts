@@ -12,6 +12,8 @@ export interface CtcChar {
   score: number;
   /** The recogniser's runner-up for this character, when it had one (see ctcDecode). */
   alternative?: { char: string; score: number };
+  /** Ink darkness against the crop's paper, 0..1 (see inkDarkness). */
+  ink?: number;
 }
 
 export interface RecognisedLine {
@@ -52,6 +54,7 @@ export async function recogniseBox(
   const pxPerStep = piece.width / steps!;
   const centres = decoded.chars.map((c) => ((c.first + c.last + 1) / 2) * pxPerStep);
   const extents = charExtents(inkColumns(piece), centres);
+  const darkness = inkDarkness(piece, extents);
   return {
     score: decoded.score,
     chars: decoded.chars.map((c, i) => ({
@@ -60,6 +63,7 @@ export async function recogniseBox(
       x1: originX + extents[i]!.x1,
       score: c.score,
       ...(c.alternative ? { alternative: c.alternative } : {}),
+      ink: darkness[i]!,
     })),
   };
 }
@@ -133,4 +137,45 @@ function keepAlternative(char: CtcStepChar, cls: number, p: number, dictionary: 
   const text = dictionary[cls - 1];
   if (text === undefined || text === char.char) return;
   if (!char.alternative || p > char.alternative.score) char.alternative = { char: text, score: p };
+}
+
+/**
+ * How dark each character is against the crop's paper, 0..1: the paper is the crop's 90th
+ * percentile of brightness, the character's ink the 5th percentile of its columns' central band.
+ * Printed values are dark; a watermark crossing the card is faint, and the reader drops it.
+ */
+export function inkDarkness(piece: Raster, extents: readonly { x0: number; x1: number }[]): number[] {
+  const { width, height, data } = piece;
+  // Grey levels once, then histograms: no sorting, a few microseconds a character.
+  const grey = new Uint8Array(width * height);
+  const all = new Uint32Array(256);
+  for (let i = 0; i < width * height; i++) {
+    const v = (data[i * 3]! * 299 + data[i * 3 + 1]! * 587 + data[i * 3 + 2]! * 114) / 1000;
+    grey[i] = v;
+    all[grey[i]!]!++;
+  }
+  const paper = level(all, width * height, 0.9);
+  const y0 = Math.floor(height * 0.15);
+  const y1 = Math.max(y0 + 1, Math.ceil(height * 0.85));
+  // Widened each side: a narrow glyph's extent can miss its own stroke by a pixel or two.
+  const pad = Math.max(2, 0.15 * height);
+  const histogram = new Uint32Array(256);
+  return extents.map(({ x0, x1 }) => {
+    histogram.fill(0);
+    const a = Math.max(0, Math.min(width - 1, Math.floor(x0 - pad)));
+    const b = Math.max(a + 1, Math.min(width, Math.ceil(x1 + pad)));
+    for (let y = y0; y < y1; y++) for (let x = a; x < b; x++) histogram[grey[y * width + x]!]!++;
+    const dark = level(histogram, (y1 - y0) * (b - a), 0.05);
+    return Math.round((Math.max(0, paper - dark) / 255) * 1000) / 1000;
+  });
+}
+
+/** The grey level below which a share `q` of the histogram's pixels lie. */
+function level(histogram: Uint32Array, total: number, q: number): number {
+  let acc = 0;
+  for (let v = 0; v < 256; v++) {
+    acc += histogram[v]!;
+    if (acc >= total * q) return v;
+  }
+  return 255;
 }

@@ -1,6 +1,6 @@
 import { CANONICAL_HEIGHT, CANONICAL_WIDTH, findCardQuad, isPortrait } from './find-card.ts';
 import { distance, type Point } from './geometry.ts';
-import { warpQuad } from './perspective.ts';
+import { applyHomography, homography, warpQuad } from './perspective.ts';
 import { resize, rotateQuarter, type Raster } from './raster.ts';
 
 export interface CanonicalCard {
@@ -15,6 +15,8 @@ export interface CanonicalCard {
    * extra detail, and the text detector need not look at them (see engine/read-page.ts).
    */
   sourceLongSide: number;
+  /** Where a point of `image` lies in the input raster (the perspective and any turn undone). */
+  toInput: (p: Point) => Point;
 }
 
 /**
@@ -26,19 +28,30 @@ export function toCanonicalCard(image: Raster): CanonicalCard {
   const quad = findCardQuad(image);
   if (quad !== null) {
     const portrait = isPortrait(quad);
-    const warped = portrait
-      ? warpQuad(image, quad, CANONICAL_HEIGHT, CANONICAL_WIDTH)
-      : warpQuad(image, quad, CANONICAL_WIDTH, CANONICAL_HEIGHT);
+    const [w, h] = portrait ? [CANONICAL_HEIGHT, CANONICAL_WIDTH] : [CANONICAL_WIDTH, CANONICAL_HEIGHT];
+    const warped = warpQuad(image, quad, w, h);
+    const toQuad = homography([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], quad);
+    // A clockwise quarter turn took (x, y) of the warped card to (h - 1 - y, x).
+    const unturn = (p: Point): Point => (portrait ? [p[1], h - 1 - p[0]] : p);
     return {
       image: portrait ? rotateQuarter(warped, 1) : warped,
       cardFound: true,
       quarterTurned: portrait,
       sourceLongSide: longSideOf(quad),
+      toInput: (p) => applyHomography(toQuad, unturn(p)),
     };
   }
   const scale = CANONICAL_WIDTH / Math.max(image.width, image.height);
   const scaled = Math.abs(scale - 1) < 0.01 ? image : resize(image, Math.round(image.width * scale), Math.round(image.height * scale));
-  return { image: scaled, cardFound: false, quarterTurned: false, sourceLongSide: Math.max(image.width, image.height) };
+  const fx = image.width / scaled.width;
+  const fy = image.height / scaled.height;
+  return {
+    image: scaled,
+    cardFound: false,
+    quarterTurned: false,
+    sourceLongSide: Math.max(image.width, image.height),
+    toInput: (p) => [p[0] * fx, p[1] * fy],
+  };
 }
 
 /** The longest edge of the quad: the card's long side as the camera saw it. */

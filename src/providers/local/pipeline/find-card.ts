@@ -22,8 +22,20 @@ function isCardBlue(r: number, g: number, b: number): boolean {
 }
 
 /**
+ * A WNA card's background is a light orange: much redder than blue, and bright in every channel
+ * but blue. A wooden table is darker (its red stays under 200 in daylight); white paper is not
+ * orange at all.
+ */
+function isCardOrange(r: number, g: number, b: number): boolean {
+  return r >= 200 && g >= 130 && r - b >= 60 && g - b >= 25 && r - g <= 90;
+}
+
+/** The card colours, tried in this order: citizens' cards are the common case. */
+const CARD_COLOURS = [isCardBlue, isCardOrange] as const;
+
+/**
  * The card's four corners (top-left, top-right, bottom-right, bottom-left, in `image` pixels),
- * or null when no card-shaped light-blue region is found; the caller then reads the whole frame.
+ * or null when no card-shaped light-blue (WNI) or light-orange (WNA) region is found; the caller then reads the whole frame.
  * Largest blue blob → boundary points → minimum-area rectangle → one line fitted per side on the
  * middle of that side (rounded corners and perspective both bend the ends) → corners where the
  * lines meet.
@@ -31,9 +43,17 @@ function isCardBlue(r: number, g: number, b: number): boolean {
 export function findCardQuad(image: Raster): Point[] | null {
   const scale = Math.min(1, MASK_SIDE / Math.max(image.width, image.height));
   const small = scale < 1 ? resize(image, Math.max(1, Math.round(image.width * scale)), Math.max(1, Math.round(image.height * scale))) : image;
+  for (const isCardColour of CARD_COLOURS) {
+    const quad = findQuadOfColour(small, isCardColour, image);
+    if (quad) return quad;
+  }
+  return null;
+}
+
+function findQuadOfColour(small: Raster, isCardColour: (r: number, g: number, b: number) => boolean, image: Raster): Point[] | null {
   const { width: w, height: h, data } = small;
   const mask = new Uint8Array(w * h);
-  for (let i = 0; i < w * h; i++) mask[i] = isCardBlue(data[i * 3]!, data[i * 3 + 1]!, data[i * 3 + 2]!) ? 1 : 0;
+  for (let i = 0; i < w * h; i++) mask[i] = isCardColour(data[i * 3]!, data[i * 3 + 1]!, data[i * 3 + 2]!) ? 1 : 0;
   const blob = largestComponent(mask, w, h);
   if (blob === null || blob.size < MIN_CARD_SHARE * w * h) return null;
 

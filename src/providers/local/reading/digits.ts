@@ -1,22 +1,8 @@
 import { parseCardDate, toCardDate } from '../../../ktp/dates.ts';
-import { DIGIT_SLIPS } from '../../../ktp/digit-slips.ts';
+import { digitOf } from '../../../ktp/look-alikes.ts';
 
-/**
- * Digits printed in Arial (dates, RT/RW): the recogniser sometimes returns a letter for a digit.
- * Only used where the card prints nothing but digits and separators.
- */
-const DIGIT_LOOK_ALIKES: Readonly<Record<string, string>> = {
-  ...DIGIT_SLIPS,
-  U: '0',
-  i: '1', '!': '1', T: '1', J: '1',
-  '?': '7',
-  g: '9', q: '9',
-};
-
-function toDigit(c: string): string | null {
-  if (/[0-9]/.test(c)) return c;
-  return DIGIT_LOOK_ALIKES[c] ?? null;
-}
+/** Digits (dates, RT/RW) as src/ktp/look-alikes.ts reads them; only where the card prints digits and separators. */
+const toDigit = digitOf;
 
 /**
  * A card date (`DD-MM-YYYY`) from what the OCR read of one, or null when it holds no real date.

@@ -1,56 +1,46 @@
-import type { FieldConfidence, RawKtpFields } from '../../../ktp/raw-fields.ts';
-import { editDistance, squash } from '../../../ktp/fuzzy.ts';
+import type { Box, FieldBoxes, FieldConfidence, RawKtpFields } from '../../../ktp/raw-fields.ts';
 import { parseCardDate } from '../../../ktp/dates.ts';
+import { DIGIT_LIKE, digitOf, LETTER_LOOK_ALIKES } from '../../../ktp/look-alikes.ts';
 import type { PrintedCard } from '../../../ktp/nik.ts';
-import {
-  matchBloodType,
-  matchGender,
-  matchMaritalStatus,
-  matchNationality,
-  matchOccupation,
-  matchReligion,
-  matchValidUntil,
-} from '../../../ktp/vocabularies.ts';
-import { readRtRw, readCardDate } from './digits.ts';
-import { glyphCompact, glyphText, meanScore } from './glyphs.ts';
+import { COUNTRIES, matchGender, NEWER_OCCUPATIONS, SIAK_OCCUPATIONS } from '../../../ktp/vocabularies.ts';
+import { readRtRw } from './digits.ts';
+import { glyphCompact, meanScore } from './glyphs.ts';
 import type { Glyph } from './glyphs.ts';
 import type { CardLayout, SideText, ValueSpan } from './layout.ts';
 import { readNikFromGlyphs } from './nik.ts';
 import { stripPrefix } from './labels.ts';
-import { readRegion, readPlaceName } from './places.ts';
-import { restoreSpaces, separateAddressTokens, separateNameTokens } from './spaces.ts';
+import { readPlaceName, readRegion } from './places.ts';
+import { indexCandidates, reconcile, type CandidateIndex } from './reconcile.ts';
+import { gapKinds, markedText, restoreSpaces, separateAddressTokens, separateNameTokens } from './spaces.ts';
 import { clamp01, tidy } from './text.ts';
 
 interface Reading {
   value: string;
+  /** The glyphs' own text, before any vocabulary or table had a say. */
+  asRead: string;
   confidence: number;
+  /** The glyphs the value was read from, for its box. */
+  glyphs: readonly Glyph[];
 }
-const NONE: Reading = { value: '', confidence: 0 };
-
-/** The shared vocabulary matchers: canonical printed text, confidence 0 when nothing matched. */
-type Matcher = (text: string) => { text: string; confidence: number };
-
-/** Below this a vocabulary match is a guess; the printed text is kept instead. */
-const MATCH_FLOOR = 0.5;
+const NONE: Reading = { value: '', asRead: '', confidence: 0, glyphs: [] };
 
 /**
- * Spellings the card itself prints for one vocabulary value (ktp.md). The shared matchers fold
- * them into the current spelling; the contract wants what is printed, so a read closer to the
- * variant than to the canonical form keeps the variant.
+ * How each closed field is printed, older spellings included (`KATHOLIK`, `BUDHA`). A reading is
+ * checked against these, and only its unsure glyphs and gaps may be settled by them: a value
+ * printed otherwise (`MALE`, `PEGAWAI SWASTA`) stays as printed.
  */
-const PRINTED_VARIANTS: Readonly<Record<string, readonly string[]>> = {
-  KATOLIK: ['KATHOLIK'],
-  BUDDHA: ['BUDHA'],
-  KONGHUCU: ['KHONGHUCU'],
-};
-
-function printedVariant(read: string, canonical: string): string | null {
-  const r = squash(read);
-  for (const variant of PRINTED_VARIANTS[canonical] ?? []) {
-    if (editDistance(r, squash(variant)) < editDistance(r, squash(canonical))) return variant;
-  }
-  return null;
-}
+const VOCABULARIES = {
+  gender: indexCandidates(['LAKI-LAKI', 'PEREMPUAN']),
+  religion: indexCandidates([
+    'ISLAM', 'KRISTEN', 'KATOLIK', 'KATHOLIK', 'HINDU', 'BUDDHA', 'BUDHA', 'KONGHUCU', 'KHONGHUCU',
+    'KEPERCAYAAN TERHADAP TUHAN YME',
+  ]),
+  marital: indexCandidates(['BELUM KAWIN', 'KAWIN', 'CERAI HIDUP', 'CERAI MATI']),
+  nationality: indexCandidates(['WNI', 'WNA', 'INDONESIA', ...COUNTRIES]),
+  blood: indexCandidates(['A', 'B', 'AB', 'O'].flatMap((g) => [g, `${g}+`, `${g}-`])),
+  work: indexCandidates([...SIAK_OCCUPATIONS, ...NEWER_OCCUPATIONS]),
+  forLife: indexCandidates(['SEUMUR HIDUP']),
+} satisfies Record<string, CandidateIndex>;
 
 /** Every glyph of a value, wrapped lines in reading order. */
 const allGlyphs = (span: ValueSpan | undefined): Glyph[] => span?.lines.flat() ?? [];
@@ -58,52 +48,85 @@ const allGlyphs = (span: ValueSpan | undefined): Glyph[] => span?.lines.flat() ?
 /** A label we had to infer from the row order is weaker evidence that the value is this field's. */
 const labelFactor = (span: ValueSpan) => (span.labelQuality >= 0.75 ? 1 : 0.85);
 
-/**
- * A closed-vocabulary value: the matcher knows the printed spelling, spaces included. When the
- * matcher does not recognise it, keep what was printed (a free-text occupation on an old card).
- */
-function readVocabulary(span: ValueSpan | undefined, match: Matcher): Reading {
+/** A value of a closed vocabulary, as printed; a vocabulary entry only where the recogniser was unsure. */
+function readVocabulary(span: ValueSpan | undefined, vocabulary: CandidateIndex): Reading {
   const glyphs = allGlyphs(span);
   if (!span || glyphs.length === 0) return NONE;
-  const printed = restoreSpaces(glyphs);
-  const hit = match(printed);
+  const asRead = restoreSpaces(glyphs);
+  const fixed = reconcile(glyphs, vocabulary);
   const ocr = meanScore(glyphs) * labelFactor(span);
-  if (hit.confidence >= MATCH_FLOOR) {
-    return { value: printedVariant(printed, hit.text) ?? hit.text, confidence: clamp01(ocr * hit.confidence) };
-  }
-  return { value: printed, confidence: clamp01(ocr * Math.min(hit.confidence, 0.3)) };
+  // A value outside the vocabulary is what the card prints (an old card's free text, a mock-up's
+  // wording), with the doubt of a value nothing vouches for.
+  return { value: fixed?.text ?? asRead, asRead, confidence: clamp01(ocr * (fixed ? 1 : 0.6)), glyphs };
+}
+
+/**
+ * A dot the recogniser nearly read as a comma, right after a word: the comma before a degree
+ * (`SALIM, S.E.`) that blur thinned. Its runner-up says so; nothing else turns a dot into a comma.
+ */
+function commaBeforeDegree(glyphs: readonly Glyph[]): Glyph[] {
+  return glyphs.map((g, i) =>
+    g.char === '.' && g.alternative?.char === ',' && i >= 3 && glyphs.slice(i - 3, i).every((p) => /[A-Z]/.test(p.char)) ? { ...g, char: ',' } : g,
+  );
 }
 
 /** Free text (name, street): spaces from the CTC geometry, line by line, wrapped lines joined. */
-function readFreeText(span: ValueSpan | undefined, tokens: (s: string) => string): Reading {
+function readFreeText(span: ValueSpan | undefined, tokens: (marked: string) => string): Reading {
   if (!span) return NONE;
-  const lines = span.lines.filter((l) => l.length > 0);
+  const lines = span.lines.filter((l) => l.length > 0).map(commaBeforeDegree);
   if (lines.length === 0) return NONE;
-  const value = tokens(lines.map((l) => restoreSpaces(l)).join(' '));
+  // The rules see the wrapped lines as one value: the degrees after a name's comma may wrap.
+  const value = tidy(tokens(lines.map((l) => markedText(l)).join(' ')));
+  const asRead = tidy(lines.map((l) => restoreSpaces(l)).join(' '));
   // Spacing is inferred, not read: the score caps below certainty.
-  return { value, confidence: clamp01(meanScore(lines.flat()) * labelFactor(span) * 0.95) };
+  return { value, asRead, confidence: clamp01(meanScore(lines.flat()) * labelFactor(span) * 0.95), glyphs: lines.flat() };
 }
 
-/** A date (older cards) or SEUMUR HIDUP; a date's digits are read without the gaps that split them. */
+/**
+ * A date as printed: its digits (a character read for a digit is that digit: the card prints only
+ * digits and separators here), its separators and any space the geometry is sure of. Null when
+ * the glyphs name no real date.
+ */
+function printedDate(glyphs: readonly Glyph[]): string | null {
+  if (glyphs.length < 6) return null;
+  const asDigits = glyphs.map((g) => (DIGIT_LIKE.test(g.char) ? { ...g, char: digitOf(g.char)! } : g));
+  // A date prints no space, but a mock-up may print one beside a separator (`19-12- 2030`), and
+  // that is what is returned: a space the geometry is sure of, next to a separator. Inside a
+  // group of digits a wide gap is blur around a narrow `1`, not a space.
+  const kinds = gapKinds(asDigits, undefined, false);
+  const separator = (c: string | undefined) => c !== undefined && /[-./]/.test(c);
+  let text = '';
+  asDigits.forEach((g, i) => {
+    if (i > 0 && kinds[i] === 'space' && (separator(g.char) || separator(asDigits[i - 1]!.char))) text += ' ';
+    text += g.char;
+  });
+  if (!/^\d[\d\s./-]*\d$/.test(text)) return null;
+  return parseCardDate(text) === null ? null : text;
+}
+
+/** A date (older cards, WNA cards) or SEUMUR HIDUP. */
 function readValidUntil(span: ValueSpan | undefined): Reading {
   const glyphs = allGlyphs(span);
-  const date = span && glyphs.length ? readCardDate(glyphCompact(glyphs)) : null;
-  if (span && date) return { value: date, confidence: clamp01(meanScore(glyphs) * labelFactor(span)) };
-  return readVocabulary(span, matchValidUntil);
+  const date = span && glyphs.length ? printedDate(glyphs) : null;
+  if (span && date) return { value: date, asRead: date, confidence: clamp01(meanScore(glyphs) * labelFactor(span)), glyphs };
+  return readVocabulary(span, VOCABULARIES.forLife);
 }
 
 /**
  * The unknown blood type prints as a lone `-`, which the detector often misses altogether: a
- * `Gol. Darah` label with nothing after it is that dash, with the doubt it deserves.
+ * `Gol. Darah` label with nothing after it is that dash, with the doubt it deserves. (The one
+ * value read from the layout rather than from glyphs.)
  */
 function readBloodType(span: ValueSpan | undefined): Reading {
-  if (span && allGlyphs(span).length === 0) return { value: '-', confidence: 0.5 * labelFactor(span) };
-  return readVocabulary(span, matchBloodType);
+  if (span && allGlyphs(span).length === 0) return { value: '-', asRead: '-', confidence: 0.5 * labelFactor(span), glyphs: [] };
+  // The field prints only letters and signs: a digit read there is the letter it looks like.
+  const letters = span && { ...span, lines: span.lines.map((l) => l.map((g) => ({ ...g, char: LETTER_LOOK_ALIKES[g.char] ?? g.char }))) };
+  return readVocabulary(letters, VOCABULARIES.blood);
 }
 
 /**
- * The NIK as read (see reading/nik.ts for the one case where a hesitant digit's runner-up is
- * taken); one that is still inconsistent is what the card prints, with less confidence.
+ * The NIK as printed (see reading/nik.ts for the one case where a hesitant digit's runner-up is
+ * taken); one that is malformed or inconsistent is what the card prints, with less confidence.
  */
 function readNik(span: ValueSpan | null, printed: PrintedCard): Reading {
   if (!span) return NONE;
@@ -114,11 +137,11 @@ function readNik(span: ValueSpan | null, printed: PrintedCard): Reading {
   // One wrong digit makes the whole NIK wrong: the weakest digit weighs as much as the average.
   const weakest = nik.digitScores.length ? Math.min(...nik.digitScores) : 0;
   const consistent = check.valid ? (check.warnings.length === 0 ? 1 : 0.9) : 0.6;
-  return { value: nik.digits, confidence: clamp01(meanScore(glyphs) * (0.5 + 0.5 * weakest) * consistent) };
+  return { value: nik.digits, asRead: nik.digits, confidence: clamp01(meanScore(glyphs) * (0.5 + 0.5 * weakest) * consistent), glyphs };
 }
 
-/** What a printed date can be read as: digits, their look-alikes, separators. */
-const DATE_ISH = /^[0-9ODQIl|ZzSsbGB?\-./,\s]$/;
+/** What a printed date can be read as: digits, their look-alikes (src/ktp/look-alikes.ts), separators. */
+const isDateIsh = (c: string) => DIGIT_LIKE.test(c) || /^[-./,\s]$/.test(c);
 
 /**
  * `JAKARTA, 12-05-1990`. The date is the last thing on the line; the place is whatever precedes
@@ -130,8 +153,8 @@ function readBirth(span: ValueSpan | undefined): { pob: Reading; dob: Reading } 
   const glyphs = allGlyphs(span);
   if (!span || glyphs.length === 0) return { pob: NONE, dob: NONE };
   let tail = glyphs.length;
-  while (tail > 0 && DATE_ISH.test(glyphs[tail - 1]!.char)) tail--;
-  const dateFrom = (i: number) => (i <= glyphs.length - 8 ? readCardDate(glyphCompact(glyphs.slice(i))) : null);
+  while (tail > 0 && isDateIsh(glyphs[tail - 1]!.char)) tail--;
+  const dateFrom = (i: number) => (i <= glyphs.length - 6 ? printedDate(glyphs.slice(i)) : null);
   // A separator (comma, or the dot it is misread as) is the surest split; without one, the
   // earliest start that still reads as a date.
   let cut = -1;
@@ -148,9 +171,11 @@ function readBirth(span: ValueSpan | undefined): { pob: Reading; dob: Reading } 
   while (placeEnd > 0 && /[,.\s]/.test(glyphs[placeEnd - 1]!.char)) placeEnd--;
   const placeGlyphs = glyphs.slice(0, placeEnd);
   const score = meanScore(glyphs) * labelFactor(span);
+  const place = placeGlyphs.length ? readPlaceName(placeGlyphs, score) : null;
+  const dateGlyphs = cut < 0 ? [] : glyphs.slice(cut);
   return {
-    pob: placeGlyphs.length ? readPlaceName(placeGlyphs, score) : NONE,
-    dob: date ? { value: date, confidence: clamp01(meanScore(glyphs.slice(cut)) * labelFactor(span)) } : NONE,
+    pob: place ? { value: place.value, asRead: place.asRead, confidence: place.confidence, glyphs: placeGlyphs } : NONE,
+    dob: date ? { value: date, asRead: date, confidence: clamp01(meanScore(dateGlyphs) * labelFactor(span)), glyphs: dateGlyphs } : NONE,
   };
 }
 
@@ -159,62 +184,72 @@ function readRtRwField(span: ValueSpan | undefined): { rt: Reading; rw: Reading 
   const parsed = span && glyphs.length ? readRtRw(glyphCompact(glyphs)) : null;
   if (!span || !parsed) return { rt: NONE, rw: NONE };
   const confidence = clamp01(meanScore(glyphs) * labelFactor(span) * (parsed.exact ? 1 : 0.6));
-  return { rt: { value: parsed.rt, confidence }, rw: { value: parsed.rw, confidence } };
+  return { rt: { value: parsed.rt, asRead: parsed.rt, confidence, glyphs }, rw: { value: parsed.rw, asRead: parsed.rw, confidence, glyphs } };
 }
 
 /**
- * The issue place and date under the photo. The date is the side text that reads as one; the
- * place is the lettered side text just above it (signature strokes read as short noise).
+ * The issue place and date under the photo, read as fields of their own wherever they sit: the
+ * date is the side text that reads as one; the place is the lettered side text just above it
+ * (signature strokes read as short noise).
  */
 function readIssue(side: SideText[], provinceCode: string | null): { city: Reading; date: Reading } {
   let date: Reading = NONE;
   let dateAt = Infinity;
   for (const s of side) {
-    const d = readCardDate(glyphCompact(s.glyphs));
+    const d = printedDate(s.glyphs);
     if (d && s.glyphs.length >= 8) {
-      date = { value: d, confidence: meanScore(s.glyphs) };
+      date = { value: d, asRead: d, confidence: meanScore(s.glyphs), glyphs: s.glyphs };
       dateAt = s.cy;
       break;
     }
   }
   const lettered = side.filter((s) => s.cy < dateAt && s.glyphs.filter((g) => /[A-Z]/.test(g.char)).length >= 3);
   const place = lettered[lettered.length - 1];
-  return { city: place ? readPlaceName(place.glyphs, meanScore(place.glyphs), provinceCode) : NONE, date };
+  if (!place) return { city: NONE, date };
+  const read = readPlaceName(place.glyphs, meanScore(place.glyphs), provinceCode);
+  return { city: { value: read.value, asRead: read.asRead, confidence: read.confidence, glyphs: place.glyphs }, date };
+}
+
+function boxOf(glyphs: readonly Glyph[]): Box | null {
+  if (glyphs.length === 0) return null;
+  const x0 = Math.min(...glyphs.map((g) => g.x0));
+  const x1 = Math.max(...glyphs.map((g) => g.x1));
+  const y0 = Math.min(...glyphs.map((g) => g.y0));
+  const y1 = Math.max(...glyphs.map((g) => g.y1));
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
 export interface CardReading {
   fields: RawKtpFields;
   confidence: FieldConfidence;
+  /** Each field as its glyphs read before any vocabulary or table settled an unsure glyph or gap. */
+  asRead: RawKtpFields;
+  /** Where each value was read, in page pixels (not rounded: the caller maps them to the source). */
+  boxes: FieldBoxes;
 }
 
-/** Every field of the card from its layout; null when there is no readable NIK. */
-export function readFields(layout: CardLayout): CardReading | null {
+/** Every field of the card from its layout. */
+export function readFields(layout: CardLayout): CardReading {
   const f = layout.fields;
-  const provinceText = layout.provinceHeader ? stripPrefix(layout.provinceHeader, 'PROVINSI') : null;
-  const province = provinceText ? readRegion('province', provinceText, []) : null;
+  const provinceGlyphs = layout.provinceHeader ? stripPrefix(layout.provinceHeader, 'PROVINSI') : null;
+  const province = provinceGlyphs ? readRegion('province', provinceGlyphs, null) : null;
+  const city = layout.regencyHeader ? readRegion('regency', layout.regencyHeader, province?.code ?? null) : null;
+  const district = f.district ? readRegion('district', allGlyphs(f.district), city?.code ?? null, labelFactor(f.district)) : null;
+  const village = f.village ? readRegion('village', allGlyphs(f.village), district?.code ?? null, labelFactor(f.village)) : null;
   const birth = readBirth(f.birth);
-  const gender = readVocabulary(f.gender, matchGender);
+  const gender = readVocabulary(f.gender, VOCABULARIES.gender);
   // What the card prints, read without the NIK, for the NIK reader to check itself against.
   const nik = readNik(layout.nik, {
     birthDate: birth.dob.value ? parseCardDate(birth.dob.value) : null,
     gender: gender.value ? matchGender(gender.value).value : null,
     province: province?.value || null,
-    city: layout.regencyHeader ? glyphText(layout.regencyHeader) : null,
+    city: city?.value || null,
   });
-  if (!nik.value) return null;
 
-  const provinceCode = province?.code ?? nik.value.slice(0, 2);
-  const city = layout.regencyHeader ? readRegion('regency', layout.regencyHeader, [provinceCode, nik.value.slice(0, 2)]) : null;
-  const regencyCode = city?.code ?? nik.value.slice(0, 4);
-  const district = f.district
-    ? readRegion('district', allGlyphs(f.district), [regencyCode, nik.value.slice(0, 4)], labelFactor(f.district))
-    : null;
-  const village = f.village
-    ? readRegion('village', allGlyphs(f.village), [district?.code ?? nik.value.slice(0, 6), nik.value.slice(0, 6)], labelFactor(f.village))
-    : null;
-
+  const place = (p: ReturnType<typeof readRegion>, glyphs: readonly Glyph[]): Reading =>
+    p ? { value: p.value, asRead: p.asRead, confidence: p.confidence, glyphs } : NONE;
   const rtrw = readRtRwField(f.rtrw);
-  const issue = readIssue(layout.side, provinceCode);
+  const issue = readIssue(layout.side, province?.code ?? null);
 
   const readings: Record<keyof RawKtpFields, Reading> = {
     id: nik,
@@ -225,14 +260,14 @@ export function readFields(layout: CardLayout): CardReading | null {
     address: readFreeText(f.address, separateAddressTokens),
     rt: rtrw.rt,
     rw: rtrw.rw,
-    village: village ?? NONE,
-    district: district ?? NONE,
-    city: city ?? NONE,
-    province: province ?? NONE,
-    religion: readVocabulary(f.religion, matchReligion),
-    marital_status: readVocabulary(f.marital, matchMaritalStatus),
-    work: readVocabulary(f.work, matchOccupation),
-    nationnality: readVocabulary(f.nationality, matchNationality),
+    village: place(village, allGlyphs(f.village)),
+    district: place(district, allGlyphs(f.district)),
+    city: place(city, layout.regencyHeader ?? []),
+    province: place(province, provinceGlyphs ?? []),
+    religion: readVocabulary(f.religion, VOCABULARIES.religion),
+    marital_status: readVocabulary(f.marital, VOCABULARIES.marital),
+    work: readVocabulary(f.work, VOCABULARIES.work),
+    nationnality: readVocabulary(f.nationality, VOCABULARIES.nationality),
     blood_type: readBloodType(f.blood),
     valid_until: readValidUntil(f.validUntil),
     issue_city: issue.city,
@@ -240,10 +275,16 @@ export function readFields(layout: CardLayout): CardReading | null {
   };
 
   const fields = {} as RawKtpFields;
+  const asRead = {} as RawKtpFields;
   const confidence: FieldConfidence = {};
+  const boxes: FieldBoxes = {};
   for (const [key, r] of Object.entries(readings) as [keyof RawKtpFields, Reading][]) {
     fields[key] = tidy(r.value);
+    asRead[key] = tidy(r.asRead);
     confidence[key] = fields[key] ? Math.round(clamp01(r.confidence) * 1000) / 1000 : 0;
+    const box = boxOf(r.glyphs);
+    if (box && fields[key]) boxes[key] = box;
   }
-  return { fields, confidence };
+  if (layout.photo) boxes.portrait = { ...layout.photo };
+  return { fields, confidence, asRead, boxes };
 }

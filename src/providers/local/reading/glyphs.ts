@@ -14,6 +14,8 @@ export interface Glyph {
   score: number;
   /** What the recogniser nearly read instead (the NIK reader weighs it against the NIK's checks). */
   alternative?: { char: string; score: number };
+  /** Ink darkness against the paper, 0..1, when the engine measured it (see OcrLine). */
+  ink?: number;
   /**
    * A word boundary we are sure of: the recogniser printed a space here, or the glyph opens a new
    * detected box. Gaps the recogniser swallowed are found later, in spaces.ts.
@@ -61,10 +63,10 @@ export function lineGlyphs(line: OcrLine): Glyph[] {
   const y1 = line.box.y + line.box.height;
   const extents =
     line.chars.length === chars.length && line.chars.every((c) => Number.isFinite(c.x0) && Number.isFinite(c.x1))
-      ? line.chars.map((c) => ({ x0: Math.min(c.x0, c.x1), x1: Math.max(c.x0, c.x1), score: c.score, alternative: c.alternative }))
+      ? line.chars.map((c) => ({ x0: Math.min(c.x0, c.x1), x1: Math.max(c.x0, c.x1), score: c.score, alternative: c.alternative, ink: c.ink }))
       : chars.map((_, i) => {
           const w = line.box.width / Math.max(1, chars.length);
-          return { x0: line.box.x + i * w, x1: line.box.x + (i + 1) * w, score: line.score, alternative: undefined };
+          return { x0: line.box.x + i * w, x1: line.box.x + (i + 1) * w, score: line.score, alternative: undefined, ink: undefined };
         });
 
   const out: Glyph[] = [];
@@ -91,6 +93,7 @@ export function lineGlyphs(line: OcrLine): Glyph[] {
         y1,
         score: Number.isFinite(extent.score) ? extent.score : line.score,
         ...(parts.length === 1 && extent.alternative ? { alternative: { ...extent.alternative, char: foldChar(extent.alternative.char) } } : {}),
+        ...(extent.ink !== undefined ? { ink: extent.ink } : {}),
         breakBefore: pendingBreak,
       });
       pendingBreak = false;

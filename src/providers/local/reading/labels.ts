@@ -1,5 +1,6 @@
 import type { Glyph } from './glyphs.ts';
 import { allowedEdits, editDistance } from '../../../ktp/fuzzy.ts';
+import { labelKeyChar } from '../../../ktp/look-alikes.ts';
 
 /** The printed labels of the card body, in the order they appear top to bottom. */
 export const FIELD_LABELS = [
@@ -25,16 +26,10 @@ const BLOOD_LABEL_FORMS = ['Gol. Darah', 'Gol Darah'] as const;
 
 /**
  * Label comparison key of one character: lowercase letters only, with the look-alikes the
- * recogniser swaps inside labels (l/I/1/|, O/0, S/5) folded together. Punctuation and spaces drop
- * out, so `Tempat/Tgl Lahir`, `TempatTglLahir` and `Tempat/TgI Lahir` all compare equal.
+ * recogniser swaps inside labels folded together (src/ktp/look-alikes.ts). Punctuation and spaces
+ * drop out, so `Tempat/Tgl Lahir`, `TempatTglLahir` and `Tempat/TgI Lahir` all compare equal.
  */
-function keyChar(c: string): string {
-  const l = c.toLowerCase();
-  if ('il1|!'.includes(l)) return 'l';
-  if (l === '0') return 'o';
-  if (l === '5') return 's';
-  return /[a-z]/.test(l) ? l : '';
-}
+const keyChar = labelKeyChar;
 
 export function labelKey(text: string): string {
   return [...text].map(keyChar).join('');

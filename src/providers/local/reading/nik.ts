@@ -1,5 +1,5 @@
 import type { NikCheckData } from '../../../ktp/identity.ts';
-import { checkNik, nikDigitOf, readNikDigits, type PrintedCard } from '../../../ktp/nik.ts';
+import { checkNik, nikDigitOf, readPrintedNik, type PrintedCard } from '../../../ktp/nik.ts';
 import type { Glyph } from './glyphs.ts';
 import { glyphCompact } from './glyphs.ts';
 
@@ -40,8 +40,9 @@ function inconsistency(check: NikCheckData): number {
  * the disagreement (unless a hesitant digit's second reading happens to resolve it exactly).
  */
 export function readNikFromGlyphs(glyphs: readonly Glyph[], printed: PrintedCard): NikReading | null {
-  const digits = readNikDigits(glyphCompact(glyphs));
-  if (digits.length !== 16) return null;
+  // As printed: a malformed NIK (letters, 12 or 14 digits) is read as it is, for checkNik to report.
+  const digits = readPrintedNik(glyphCompact(glyphs));
+  if (digits === '') return null;
   const digitGlyphs = glyphs.filter((g) => nikDigitOf(g.char) !== null);
   const asRead: NikReading = {
     digits,
@@ -51,7 +52,7 @@ export function readNikFromGlyphs(glyphs: readonly Glyph[], printed: PrintedCard
   };
   // Per-glyph digits must be the same reading (a `NIK` label glued to the value is not): else as read.
   if (digitGlyphs.map((g) => nikDigitOf(g.char)).join('') !== digits) return asRead;
-  if (inconsistency(asRead.check) === 0) return asRead;
+  if (inconsistency(asRead.check) === 0 || !/^\d{16}$/.test(digits)) return asRead;
 
   let best: NikReading | null = null;
   let bestRunnerUp = 0;

@@ -1,82 +1,63 @@
-import { matchRegionName } from '../../../ktp/regions.ts';
-import type { RegionKind, RegionMatch } from '../../../ktp/regions.ts';
-import { editDistance, squash } from '../../../ktp/fuzzy.ts';
-import { glyphCompact, meanScore } from './glyphs.ts';
+import { officialRegion, printedNames } from '../../../ktp/regions.ts';
+import type { RegionKind } from '../../../ktp/regions.ts';
 import type { Glyph } from './glyphs.ts';
+import { meanScore } from './glyphs.ts';
+import { indexCandidates, reconcile, type CandidateIndex } from './reconcile.ts';
 import { restoreSpaces } from './spaces.ts';
 import { clamp01 } from './text.ts';
 
 export interface PlaceReading {
+  /** As printed: the reading, with only its unsure glyphs and gaps settled by the region tables. */
   value: string;
+  /** What the glyphs read before any table had a say (for the benchmark's "rewritten" count). */
+  asRead: string;
   confidence: number;
-  /** Kemendagri code of the matched region; null when the text matched none. */
+  /** Kemendagri code of the official region the printed name is; null when it is none. */
   code: string | null;
 }
 
-/**
- * The best match among the given parents, then anywhere. The NIK's codes say where the holder was
- * first registered, which is usually but not always the card's region, so a restricted match that
- * is not convincing is compared with an unrestricted one.
- */
-function bestRegion(kind: RegionKind, text: string, parents: readonly (string | null | undefined)[]): RegionMatch | null {
-  let best: RegionMatch | null = null;
-  for (const parent of [...new Set(parents.filter((p): p is string => !!p))]) {
-    const m = matchRegionName(kind, text, parent);
-    if (m && (!best || m.confidence > best.confidence)) best = m;
-    if (best && best.confidence >= 0.999) return best;
+const indexes = new Map<string, CandidateIndex>();
+
+function namesUnder(kind: RegionKind, parentCode: string | null): CandidateIndex {
+  const key = `${kind}|${parentCode ?? ''}`;
+  let index = indexes.get(key);
+  if (!index) {
+    // The whole country's villages are too many to be a vocabulary: a village needs its district.
+    index = indexCandidates(kind === 'village' && !parentCode ? [] : printedNames(kind, parentCode));
+    if (indexes.size > 500) indexes.clear();
+    indexes.set(key, index);
   }
-  const anywhere = matchRegionName(kind, text);
-  // An unrestricted match must be clearly better to overrule the card's own hierarchy.
-  if (anywhere && (!best || anywhere.confidence > best.confidence + 0.05)) best = anywhere;
-  return best;
+  return index;
 }
 
 /**
- * A region name (header, Kel/Desa, Kecamatan): the tables give the spelling with its spaces.
- * Unknown names (a village newer than the tables) keep the OCR text with spaces from the gaps.
+ * A region name (header, Kel/Desa, Kecamatan) as printed. The tables of the printed parent region
+ * (never the NIK's codes) may settle the glyphs and gaps the recogniser was unsure of, and say
+ * which official region the name is; a name they do not know (a village newer than the tables, a
+ * spelling of the card's own) is kept as read.
  */
-export function readRegion(
-  kind: RegionKind,
-  glyphs: readonly Glyph[],
-  parents: readonly (string | null | undefined)[],
-  factor = 1,
-): PlaceReading | null {
-  if (glyphs.length === 0) return null;
-  const ocr = meanScore(glyphs) * factor;
-  const m = bestRegion(kind, glyphCompact(glyphs), parents);
-  if (m) return { value: m.name, code: m.code, confidence: clamp01(ocr * m.confidence) };
-  return { value: restoreSpaces(glyphs), code: null, confidence: clamp01(ocr * 0.5) };
+export function readRegion(kind: RegionKind, glyphs: readonly Glyph[], parentCode: string | null, factor = 1): PlaceReading | null {
+  const kept = glyphs.filter((g) => !/^[,.:;]$/.test(g.char) || g !== glyphs[glyphs.length - 1]);
+  if (kept.length === 0) return null;
+  const asRead = restoreSpaces(kept);
+  const fixed = reconcile(kept, namesUnder(kind, parentCode));
+  const value = fixed?.text ?? asRead;
+  const official = officialRegion(kind, value, parentCode);
+  const ocr = meanScore(kept) * factor;
+  return { value, asRead, code: official?.code ?? null, confidence: clamp01(ocr * (official ? 1 : 0.8)) };
 }
 
-const REGENCY_PREFIX = /^(KABUPATEN|KOTA)\s+/;
-
 /**
- * A place printed without its KABUPATEN/KOTA prefix (place of birth, issue place). When it reads
- * as a regency, print the regency's bare name (with the prefix only if the card printed one);
- * otherwise it is a town or district name the tables do not list, spaced from the gaps.
+ * A place printed without its KABUPATEN/KOTA prefix or with it (place of birth, issue place): as
+ * printed, its unsure glyphs settled against the names of the regencies (bare or prefixed).
  */
 export function readPlaceName(glyphs: readonly Glyph[], score: number, provinceCode?: string | null): PlaceReading {
-  const text = glyphCompact(glyphs).replace(/[,.:;]+$/, '');
-  const m = text ? (bestRegion('regency', text, [provinceCode]) ?? sharedBareName(text, provinceCode)) : null;
-  if (m) {
-    const bare = m.name.replace(REGENCY_PREFIX, '');
-    const read = squash(text);
-    const value = editDistance(read, squash(bare)) <= editDistance(read, squash(m.name)) ? bare : m.name;
-    return { value, code: m.code, confidence: clamp01(score * m.confidence) };
-  }
-  return { value: restoreSpaces(glyphs).replace(/[,.:;]+$/, ''), code: null, confidence: clamp01(score * 0.6) };
-}
-
-/**
- * A bare name that a KABUPATEN and a KOTA share (`SERANG`, `BANDUNG`) is ambiguous to the region
- * matcher, yet its printed form is the same either way: read it as either, keep the bare name.
- */
-function sharedBareName(text: string, provinceCode?: string | null): RegionMatch | null {
-  const asKota = bestRegion('regency', `KOTA ${text}`, [provinceCode]);
-  const asKabupaten = bestRegion('regency', `KABUPATEN ${text}`, [provinceCode]);
-  const bare = (m: RegionMatch | null) => m?.name.replace(REGENCY_PREFIX, '');
-  if (asKota && asKabupaten && bare(asKota) === bare(asKabupaten)) {
-    return asKota.confidence >= asKabupaten.confidence ? asKota : asKabupaten;
-  }
-  return null;
+  let end = glyphs.length;
+  while (end > 0 && /^[,.:;]$/.test(glyphs[end - 1]!.char)) end--;
+  const kept = glyphs.slice(0, end);
+  const asRead = restoreSpaces(kept);
+  const fixed = reconcile(kept, namesUnder('regency', null)) ?? (provinceCode ? reconcile(kept, namesUnder('regency', provinceCode)) : null);
+  const value = fixed?.text ?? asRead;
+  const official = officialRegion('regency', value, null) ?? officialRegion('regency', `KOTA ${value}`, provinceCode) ?? officialRegion('regency', `KABUPATEN ${value}`, provinceCode);
+  return { value, asRead, code: official?.code ?? null, confidence: clamp01(score * (official ? 1 : 0.8)) };
 }

@@ -12,18 +12,29 @@ import { tidy } from './text.ts';
  */
 const SPACE_GAP = 0.15;
 
-/** Never a space before these, whatever the gap: the card prints `S.E.,` and `006/003`. */
+/** Never a space before these: the card prints `S.E.,` and `006/003`. */
 const NO_SPACE_BEFORE = new Set([',', '.', '/', '-', ')', ':']);
 /** Never a space after these. */
 const NO_SPACE_AFTER = new Set(['/', '-', '(']);
 
 /**
- * The text of a glyph run with the spaces the recogniser dropped put back: a gap clearly wider
- * than the run's typical gap, relative to the line height so that it holds at any scale. Breaks
- * the recogniser did print (and breaks between detected boxes) are always kept.
+ * Around the threshold, a gap says little: between these multiples of it, the gap is "unsure"
+ * and a rule (punctuation, an abbreviation, a vocabulary the reading is checked against) may
+ * decide; outside them, the geometry decides alone. Measured gaps rarely fall in the band (see
+ * SPACE_GAP), so the rules rarely have a say.
  */
-export function restoreSpaces(glyphs: readonly Glyph[], threshold = SPACE_GAP): string {
-  if (glyphs.length === 0) return '';
+const SURE_NO_SPACE = 0.7;
+const SURE_SPACE = 1.5;
+
+/** What the geometry says about the gap before a glyph: a space, none, or unsure (with the threshold's guess). */
+export type GapKind = 'space' | 'none' | 'unsure-space' | 'unsure-none';
+
+/**
+ * The gap before each glyph (index 0 is always 'none'): the recogniser's own breaks are spaces,
+ * and a gap is measured against the run's typical gap, in line heights, so it holds at any scale.
+ */
+export function gapKinds(glyphs: readonly Glyph[], threshold = SPACE_GAP, punctuation = true): GapKind[] {
+  if (glyphs.length === 0) return [];
   const gaps: number[] = [];
   for (let i = 1; i < glyphs.length; i++) {
     if (!glyphs[i]!.breakBefore) gaps.push(glyphs[i]!.x0 - glyphs[i - 1]!.x1);
@@ -31,64 +42,108 @@ export function restoreSpaces(glyphs: readonly Glyph[], threshold = SPACE_GAP): 
   // Too few gaps to know what is typical: a space is what stands out from no gap at all.
   const typical = gaps.length >= 3 ? Math.max(0, median(gaps)) : 0;
   const height = Math.max(1, median(glyphs.map((g) => g.y1 - g.y0)));
-
-  let out = glyphs[0]!.char;
+  const kinds: GapKind[] = ['none'];
   for (let i = 1; i < glyphs.length; i++) {
     const prev = glyphs[i - 1]!;
     const g = glyphs[i]!;
-    const wide = (g.x0 - prev.x1 - typical) / height > threshold;
-    const allowed = !NO_SPACE_BEFORE.has(g.char) && !NO_SPACE_AFTER.has(prev.char);
-    if ((g.breakBefore || wide) && allowed) out += ' ';
-    out += g.char;
+    const ratio = (g.x0 - prev.x1 - typical) / height;
+    let kind: GapKind;
+    // A dot's or comma's ink extent is a guess (the glyph is a speck that blur merges into the
+    // next one): after one, no gap short of a sure space is sure, and the abbreviation rules
+    // settle it (`NO. 25`, `GG. KENANGA`).
+    const afterSpeck = prev.char === '.' || prev.char === ',';
+    if (g.breakBefore || ratio > SURE_SPACE * threshold) kind = 'space';
+    else if (afterSpeck) kind = ratio > threshold ? 'unsure-space' : 'unsure-none';
+    else if (ratio < SURE_NO_SPACE * threshold) kind = 'none';
+    else kind = ratio > threshold ? 'unsure-space' : 'unsure-none';
+    // Punctuation that the card never spaces settles an unsure gap (and a recogniser's break).
+    if (!punctuation) {
+      kinds.push(kind);
+      continue;
+    }
+    // The card never spaces these; blur widens the gap around thin punctuation, so even a gap
+    // that looks sure is not a space here.
+    if (kind !== 'none' && (NO_SPACE_BEFORE.has(g.char) || NO_SPACE_AFTER.has(prev.char))) kind = 'unsure-none';
+    kinds.push(kind);
   }
-  return tidy(out);
+  return kinds;
+}
+
+/** Marks an unsure gap in a text, with the geometry's guess, for the rules below to settle. */
+export const UNSURE_SPACE = '\u0001';
+export const UNSURE_NONE = '\u0002';
+
+/** The text of a glyph run with sure spaces as spaces and unsure gaps marked. */
+export function markedText(glyphs: readonly Glyph[], threshold = SPACE_GAP, punctuation = true): string {
+  const kinds = gapKinds(glyphs, threshold, punctuation);
+  let out = '';
+  glyphs.forEach((g, i) => {
+    const kind = kinds[i]!;
+    if (i > 0) out += kind === 'space' ? ' ' : kind === 'unsure-space' ? UNSURE_SPACE : kind === 'unsure-none' ? UNSURE_NONE : '';
+    out += g.char;
+  });
+  return out;
+}
+
+/** Unsure gaps the rules left alone take the geometry's guess. */
+export function settle(marked: string): string {
+  return tidy(marked.replaceAll(UNSURE_SPACE, ' ').replaceAll(UNSURE_NONE, ''));
 }
 
 /**
- * Street-address abbreviations are always followed by a space (`JL. MAWAR`, `GG. NANGKA`,
- * `NO. 5`) and BLOK precedes its designation (`BLOK A5`). When the gaps did not show the space,
- * these tokens still do.
+ * The text of a glyph run with the spaces the recogniser dropped put back: a gap clearly wider
+ * than the run's typical gap, relative to the line height so that it holds at any scale. Breaks
+ * the recogniser did print (and breaks between detected boxes) are kept.
+ */
+export function restoreSpaces(glyphs: readonly Glyph[], threshold = SPACE_GAP): string {
+  return settle(markedText(glyphs, threshold));
+}
+
+/** Either unsure marker: a gap the geometry left to the rules. */
+const U = `[${UNSURE_SPACE}${UNSURE_NONE}]`;
+const space = (re: string) => new RegExp(re, 'g');
+
+/**
+ * Street-address abbreviations are followed by a space (`JL. MAWAR`, `GG. NANGKA`, `NO. 5`) and
+ * BLOK precedes its designation (`BLOK A5`): where the geometry was unsure, these decide. They
+ * never add a character: `JL DIMANA NO 100` stays as printed.
  */
 const ADDRESS_ABBREVIATIONS = ['JL', 'JLN', 'GG', 'NO', 'KM', 'KP', 'DSN', 'DS', 'KEL', 'KEC', 'KOMP', 'RT', 'RW'];
 
-export function separateAddressTokens(text: string): string {
-  let s = text.toUpperCase();
+export function separateAddressTokens(marked: string): string {
+  let s = marked;
   const abbr = ADDRESS_ABBREVIATIONS.join('|');
-  // `JL.MAWAR` → `JL. MAWAR`; only at a word start, so a word ending in NO is left alone.
-  s = s.replace(new RegExp(`(^|\\s)(${abbr})\\.(?=[A-Z0-9])`, 'g'), '$1$2. ');
-  // `MAWARNO. 5` → `MAWAR NO. 5`: a house number or alley glued to the street name before it.
-  s = s.replace(/([A-Z]{2,})(NO|GG|KM)\.(?=\s*[A-Z0-9])/g, '$1 $2. ');
-  // BLOK and its designation (`A`, `A5`, `12`), wherever the gaps lost the spaces around it.
-  const designation = '(?=\\s?[A-Z]{0,2}\\d|\\s?[A-Z](?:\\s|$))';
-  s = s.replace(new RegExp(`(\\S)BLOK${designation}`, 'g'), '$1 BLOK');
-  s = s.replace(new RegExp(`(^|\\s)BLOK${designation}`, 'g'), '$1BLOK ');
-  // The dot of a leading JL. or of GG./NO. before a number is small and lost first in a blurred image.
-  s = s.replace(/^(JL|JLN)\s+(?=[A-Z])/, '$1. ');
-  s = s.replace(/(^|\s)(GG|KM)\s+(?=[A-Z0-9])/g, '$1$2. ');
-  s = s.replace(/(^|\s)NO\s+(?=\d)/g, '$1NO. ');
-  // The word that opens a rural or housing address (`DUSUN KRAJAN`, `PERUM GRIYA`); PERUMAHAN is
-  // tried before PERUM so the longer word is not cut.
-  s = s.replace(/^(PERUMAHAN|PERUM(?!AHAN)|DUSUN|KAMPUNG|KOMPLEK)(?=[A-Z]{3})/, '$1 ');
-  s = s.replace(/\s*,\s*/g, ', ');
-  return tidy(s);
+  // `JL.MAWAR` → `JL. MAWAR`, only at a word start, so a word ending in NO is left alone.
+  s = s.replace(space(`(^|\\s|${U})(${abbr})(\\.?)${U}(?=[A-Z0-9])`), '$1$2$3 ');
+  // BLOK and its designation (`A`, `A5`, `12`).
+  s = s.replace(space(`${U}BLOK(?=${U}?[A-Z]{0,2}\\d|${U}?[A-Z](?:\\s|$))`), ' BLOK');
+  s = s.replace(space(`BLOK${U}(?=[A-Z0-9])`), 'BLOK ');
+  // The word that opens a rural or housing address (`DUSUN KRAJAN`, `PERUM GRIYA`).
+  s = s.replace(space(`^(PERUMAHAN|PERUM|DUSUN|KAMPUNG|KOMPLEK)${U}(?=[A-Z]{3})`), '$1 ');
+  // After a comma, a space.
+  s = s.replace(space(`,${U}`), ', ');
+  return settle(s);
 }
 
-/** Honorifics printed before a name, always followed by a space (`DR. IR. H. BUDI`). */
+/** Honorifics printed before a name, followed by a space (`DR. IR. H. BUDI`). */
 const NAME_TITLES = ['H', 'HJ', 'DR', 'DRS', 'DRA', 'IR', 'PROF', 'KH', 'R', 'RA', 'M', 'MOH', 'MUH', 'MOCH', 'MHD'];
 
-export function separateNameTokens(text: string): string {
-  let s = text.toUpperCase();
-  // Titles only count at the very start or after another title, so `S.H.` in a degree stays.
-  const titles = new RegExp(`^((?:(?:${NAME_TITLES.join('|')})\\.\\s*)+)`);
-  const prefix = titles.exec(s)?.[0] ?? '';
-  let rest = s.slice(prefix.length);
-  // Degrees follow a comma (`BUDI, S.E., M.M.`); a blurred comma reads as a dot, but a dot right
-  // after a full name word and before a degree can only have been that comma.
-  rest = rest.replace(/([A-Z]{3,})\.\s*(?=[A-Z]{1,3}\.)/g, '$1, ');
-  rest = rest.replace(/\s*,\s*/g, ', ');
-  // Inside the degrees a one-letter abbreviation is glued to what follows (`S.SOS`, `S.FARM.`);
-  // a blurred dot looks like a gap.
-  const comma = rest.indexOf(',');
-  if (comma >= 0) rest = rest.slice(0, comma) + rest.slice(comma).replace(/\b([A-Z])\.\s+(?=[A-Z])/g, '$1.');
-  return tidy(prefix.replace(/\.\s*/g, '. ') + rest);
+/**
+ * A name's unsure gaps: a space after a title's dot and after the comma before degrees; none
+ * inside a degree (`S.SOS`, `S.FARM.`). Characters stay as read.
+ */
+export function separateNameTokens(marked: string): string {
+  let s = marked;
+  const titles = NAME_TITLES.join('|');
+  // Titles only at the start or after another title, so `S.H.` in a degree stays glued.
+  for (;;) {
+    const next = s.replace(space(`^((?:(?:${titles})\\.[ ]?)*(?:${titles})\\.)${U}`), '$1 ');
+    if (next === s) break;
+    s = next;
+  }
+  s = s.replace(space(`,${U}`), ', ');
+  // Inside the degrees after the comma, a one-letter abbreviation is glued to what follows.
+  const comma = s.indexOf(',');
+  if (comma >= 0) s = s.slice(0, comma) + s.slice(comma).replace(space(`\\b([A-Z])\\.${U}(?=[A-Z])`), '$1.');
+  return settle(s);
 }

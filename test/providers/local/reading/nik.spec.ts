@@ -55,8 +55,15 @@ describe('readNikFromGlyphs', () => {
     expect(reading).toMatchObject({ digits: other, tookRunnerUp: false, check: { birthDateMatchesCard: false } });
   });
 
-  it('maps look-alike letters to digits and refuses a row that is not 16 digits', () => {
+  it('maps look-alike letters to digits', () => {
     expect(readNikFromGlyphs(nikRow('33O8O62OO988OO11'), CARD)).toMatchObject({ digits: NIK });
-    expect(readNikFromGlyphs(nikRow('330806200988001'), CARD)).toBeNull();
+  });
+
+  it('reads a malformed NIK as printed, and never repairs it into a consistent one', () => {
+    // 15 digits, a hesitant digit whose runner-up would not help anyway; letters kept.
+    expect(readNikFromGlyphs(nikRow('330806200988001', { 3: { score: 0.5, alternative: { char: '9', score: 0.4 } } }), CARD))
+      .toMatchObject({ digits: '330806200988001', tookRunnerUp: false, check: { valid: false } });
+    expect(readNikFromGlyphs(nikRow('3308XXXXXXXX0011'), CARD)).toMatchObject({ digits: '3308XXXXXXXX0011', check: { valid: false } });
+    expect(readNikFromGlyphs(nikRow(''), CARD)).toBeNull();
   });
 });

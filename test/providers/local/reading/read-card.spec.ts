@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { readCard } from '../../../../src/providers/local/read-card.ts';
+import type { OcrPage as ReadablePage } from '../../../../src/providers/local/ocr-line.ts';
+
+/** The identity read from a page, or null when the reader answered not-a-KTP. */
+function read(page: ReadablePage) {
+  const result = readCard(page);
+  return result.kind === 'identity' ? result : null;
+}
 import type { OcrLine } from '../../../../src/providers/local/ocr-line.ts';
 import { engineLine, enginePage, MARIA } from './engine-page.ts';
 import type { CardText } from './engine-page.ts';
@@ -33,12 +40,12 @@ const replacing = (prefix: string, by: (line: OcrLine) => OcrLine[]) => (lines: 
 
 describe('readCard', () => {
   it('reads every field of a card whose rows came back merged, spaces dropped', () => {
-    const result = readCard(enginePage(MARIA));
+    const result = read(enginePage(MARIA));
     expect(result?.fields).toEqual(MARIA_FIELDS);
   });
 
   it('gives a confidence between 0 and 1 for every field it read', () => {
-    const { confidence, fields } = readCard(enginePage(MARIA))!;
+    const { confidence, fields } = read(enginePage(MARIA))!;
     for (const key of Object.keys(fields) as (keyof typeof fields)[]) {
       expect(confidence[key]).toBeGreaterThan(0.5);
       expect(confidence[key]).toBeLessThanOrEqual(1);
@@ -47,8 +54,8 @@ describe('readCard', () => {
 
   it('is less confident of a value the OCR scored low', () => {
     const doubtful = enginePage(MARIA, replacing('Pekerjaan', (l) => [{ ...l, chars: l.chars.map((c) => ({ ...c, score: 0.55 })) }]));
-    const sure = readCard(enginePage(MARIA))!.confidence.work!;
-    expect(readCard(doubtful)!.confidence.work!).toBeLessThan(sure);
+    const sure = read(enginePage(MARIA))!.confidence.work!;
+    expect(read(doubtful)!.confidence.work!).toBeLessThan(sure);
   });
 
   it('joins a name and an address that wrap onto a second line', () => {
@@ -59,7 +66,7 @@ describe('readCard', () => {
       nik: '3174021505900003',
       gender: 'LAKI-LAKI',
     };
-    const fields = readCard(enginePage(card))!.fields;
+    const fields = read(enginePage(card))!.fields;
     expect(fields.name).toBe('DR. IR. H. MUHAMMAD RIZKY PRATAMA, S.E., M.M.');
     expect(fields.address).toBe('JL. RAYA HAYAM WURUK KM. 7 GG. MANGGA DUA NO. 134');
     expect(fields.pob).toBe('JAKARTA');
@@ -74,28 +81,28 @@ describe('readCard', () => {
         engineLine([{ text: 'MARIA THERESIA', x: 241 }], { y: l.box.y - 1 }),
       ]),
     );
-    expect(readCard(split)?.fields.name).toBe('MARIA THERESIA');
+    expect(read(split)?.fields.name).toBe('MARIA THERESIA');
   });
 
   it('copes with full-width colons the runtime did not fold', () => {
     const fullWidth = enginePage(MARIA, (lines) =>
       lines.map((l) => ({ ...l, text: l.text.replaceAll(':', '\uFF1A'), chars: l.chars.map((c) => ({ ...c, char: c.char === ':' ? '\uFF1A' : c.char })) })),
     );
-    expect(readCard(fullWidth)?.fields).toEqual(MARIA_FIELDS);
+    expect(read(fullWidth)?.fields).toEqual(MARIA_FIELDS);
   });
 
   it('reads Gol Darah without the dot and an unknown blood type printed as a dash', () => {
-    expect(readCard(enginePage({ ...MARIA, bloodLabel: 'Gol Darah', blood: '-' }))?.fields.blood_type).toBe('-');
+    expect(read(enginePage({ ...MARIA, bloodLabel: 'Gol Darah', blood: '-' }))?.fields.blood_type).toBe('-');
   });
 
   it('takes a blood-type label with nothing after it for the dash the detector missed', () => {
-    const card = readCard(enginePage({ ...MARIA, blood: '' }));
+    const card = read(enginePage({ ...MARIA, blood: '' }));
     expect(card?.fields.blood_type).toBe('-');
     expect(card?.confidence.blood_type).toBeLessThan(0.6);
   });
 
   it('reads a dated Berlaku Hingga and the Kepercayaan label', () => {
-    const fields = readCard(
+    const fields = read(
       enginePage({
         ...MARIA,
         validUntil: '03-05-2017',
@@ -108,11 +115,11 @@ describe('readCard', () => {
   });
 
   it('keeps the spelling the card prints when it is an older variant', () => {
-    expect(readCard(enginePage({ ...MARIA, religion: 'KATHOLIK' }))?.fields.religion).toBe('KATHOLIK');
+    expect(read(enginePage({ ...MARIA, religion: 'KATHOLIK' }))?.fields.religion).toBe('KATHOLIK');
   });
 
   it('prints a regency header with its prefix and the issue place without it', () => {
-    const fields = readCard(
+    const fields = read(
       enginePage({
         ...MARIA,
         province: 'JAWA BARAT',
@@ -139,7 +146,7 @@ describe('readCard', () => {
       MARIA,
       replacing('Pekerjaan', (l) => [engineLine([{ text: 'Pxkxrjxxn', x: 38 }, { text: ':', x: 226 }, { text: 'KARYAWAN SWASTA', x: 241 }], { y: l.box.y })]),
     );
-    expect(readCard(garbled)?.fields.work).toBe('KARYAWAN SWASTA');
+    expect(read(garbled)?.fields.work).toBe('KARYAWAN SWASTA');
   });
 
   it('reads the NIK when the OCR glued it to its label and misread digits as letters', () => {
@@ -147,13 +154,13 @@ describe('readCard', () => {
       MARIA,
       replacing('NIK', (l) => [engineLine([{ text: 'NIK:3I74O2430590OOO3', x: 38 }], { y: l.box.y, size: 32 })]),
     );
-    expect(readCard(glued)?.fields.id).toBe('3174024305900003');
+    expect(read(glued)?.fields.id).toBe('3174024305900003');
   });
 
   it('splits place and date of birth when the comma was read as a dot or lost', () => {
-    const asDot = readCard(enginePage({ ...MARIA, birth: 'LIMA PULUH KOTA. 03-05-1990' }))!.fields;
+    const asDot = read(enginePage({ ...MARIA, birth: 'LIMA PULUH KOTA. 03-05-1990' }))!.fields;
     expect([asDot.pob, asDot.dob]).toEqual(['LIMA PULUH KOTA', '03-05-1990']);
-    const lost = readCard(enginePage({ ...MARIA, birth: 'SERANG03-05-1990' }))!.fields;
+    const lost = read(enginePage({ ...MARIA, birth: 'SERANG03-05-1990' }))!.fields;
     expect([lost.pob, lost.dob]).toEqual(['SERANG', '03-05-1990']);
   });
 
@@ -165,7 +172,7 @@ describe('readCard', () => {
         engineLine([{ text: 'WNI', x: 241 }], { y: l.box.y }),
       ]),
     );
-    expect(readCard(truncated)?.fields.nationnality).toBe('WNI');
+    expect(read(truncated)?.fields.nationnality).toBe('WNI');
   });
 
   it('takes a value detected a little below its label line as that label\'s value', () => {
@@ -176,12 +183,17 @@ describe('readCard', () => {
         engineLine([{ text: 'KARYAWAN SWASTA', x: 241 }], { y: l.box.y + 0.6 * l.box.height }),
       ]),
     );
-    expect(readCard(offset)?.fields.work).toBe('KARYAWAN SWASTA');
+    expect(read(offset)?.fields.work).toBe('KARYAWAN SWASTA');
   });
 
-  it('answers null for a card without a readable NIK', () => {
-    expect(readCard(enginePage(MARIA, (lines) => lines.filter((l) => !l.text.startsWith('NIK'))))).toBeNull();
-    expect(readCard(enginePage({ ...MARIA, nik: '31740243059' }))).toBeNull();
+  it('answers not-a-KTP for a card with no NIK row at all', () => {
+    expect(readCard(enginePage(MARIA, (lines) => lines.filter((l) => !l.text.startsWith('NIK'))))).toEqual({ kind: 'not-a-ktp', looksLike: 'no-nik' });
+  });
+
+  it('reads a card whose NIK is malformed or inconsistent, the NIK as printed', () => {
+    for (const nik of ['31740243059', '317402430590', '31740243059000031', '3174XXXXXXXX0003', '3174025505900003']) {
+      expect(read(enginePage({ ...MARIA, nik }))?.fields.id, nik).toBe(nik);
+    }
   });
 
   it('answers null for a document with a 16-digit number but none of the card labels', () => {
@@ -195,7 +207,52 @@ describe('readCard', () => {
         engineLine([{ text: 'TOTAL', x: 60 }], { y: 180 }),
       ],
     };
-    expect(readCard(receipt)).toBeNull();
-    expect(readCard({ width: 1000, height: 630, lines: [] })).toBeNull();
+    expect(read(receipt)).toBeNull();
+    expect(read({ width: 1000, height: 630, lines: [] })).toBeNull();
+  });
+
+  it('reads the issue place and date as their own fields wherever they sit beside the rows', () => {
+    // Printed low, level with Kewarganegaraan and Berlaku Hingga (issue 7: "WNI JAKARTA BARAT").
+    const low = enginePage({ ...MARIA, issueCity: '', issueDate: '' }, (lines) =>
+      lines.flatMap((l) => {
+        if (l.text.startsWith('Kewarganegaraan')) {
+          return [engineLine([{ text: 'Kewarganegaraan', x: 38 }, { text: ':', x: 226 }, { text: 'WNI', x: 241 }, { text: 'JAKARTA BARAT', x: 780 }], { y: l.box.y })];
+        }
+        if (l.text.startsWith('Berlaku')) {
+          return [engineLine([{ text: 'Berlaku Hingga', x: 38 }, { text: ':', x: 226 }, { text: 'SEUMUR HIDUP', x: 241 }, { text: '12-08-2019', x: 800 }], { y: l.box.y })];
+        }
+        return [l];
+      }),
+    );
+    expect(read(low)?.fields).toMatchObject({ nationnality: 'WNI', valid_until: 'SEUMUR HIDUP', issue_city: 'JAKARTA BARAT', issue_date: '12-08-2019' });
+  });
+
+  it('never lets text right of a value join it (a watermark word, a signature)', () => {
+    const beside = enginePage(
+      MARIA,
+      replacing('Status', (l) => [engineLine([{ text: 'Status Perkawinan', x: 38 }, { text: ':', x: 226 }, { text: 'BELUM KAWIN', x: 241 }, { text: 'KARUTA', x: 470 }], { y: l.box.y })]),
+    );
+    expect(read(beside)?.fields.marital_status).toBe('BELUM KAWIN');
+  });
+
+  it('drops faint print crossing a value (a watermark), whatever the gap', () => {
+    const inked = (lines: OcrLine[]) => lines.map((l) => ({ ...l, chars: l.chars.map((c) => ({ ...c, ink: 0.7 })) }));
+    const page = enginePage(MARIA, (lines) =>
+      inked(lines).flatMap((l) => {
+        if (!l.text.startsWith('Pekerjaan')) return [l];
+        const watermark = engineLine([{ text: 'PENDUDUK', x: 430 }], { y: l.box.y });
+        const faint = { ...watermark, chars: watermark.chars.map((c) => ({ ...c, ink: 0.08 })) };
+        return [{ ...l, text: l.text + faint.text, chars: [...l.chars, ...faint.chars], box: { ...l.box, width: faint.box.x + faint.box.width - l.box.x } }];
+      }),
+    );
+    expect(read(page)?.fields.work).toBe('KARYAWAN SWASTA');
+  });
+
+  it('keeps what is printed: off-vocabulary and off-format values, no dots added', () => {
+    const fields = read(
+      enginePage({ ...MARIA, work: 'PEGAWAI SWASTA', gender: 'FEMALE', nationality: 'INDONESIA', birth: 'JAKARTA, 03/05/1990', address: ['JL DIMANA NO 100'], village: 'DUREN JAYA' }),
+    )!.fields;
+    expect(fields).toMatchObject({ work: 'PEGAWAI SWASTA', gender: 'FEMALE', nationnality: 'INDONESIA', dob: '03/05/1990', address: 'JL DIMANA NO 100', village: 'DUREN JAYA' });
   });
 });
+

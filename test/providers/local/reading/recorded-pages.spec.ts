@@ -6,6 +6,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { OcrPage } from '../../../../src/providers/local/ocr-line.ts';
 import { readCard } from '../../../../src/providers/local/read-card.ts';
+import type { OcrPage as ReadablePage } from '../../../../src/providers/local/ocr-line.ts';
+
+/** The identity read from a page, or null when the reader answered not-a-KTP. */
+function read(page: ReadablePage) {
+  const result = readCard(page);
+  return result.kind === 'identity' ? result : null;
+}
 import type { RawKtpFields } from '../../../../src/ktp/raw-fields.ts';
 
 const PAGES = new URL('../../../fixtures/ocr-pages/', import.meta.url);
@@ -22,41 +29,34 @@ const recorded = readdirSync(PAGES)
     };
   });
 
-/** Free text whose spaces can only come from the CTC geometry, which is not always decisive. */
-const SPACED_BY_GEOMETRY = new Set<keyof RawKtpFields>(['name', 'address']);
-const letters = (s: string | undefined) => (s ?? '').replace(/\s+/g, '');
-
 describe('readCard on recorded engine pages', () => {
   it('has pages to read', () => {
-    expect(recorded.length).toBeGreaterThanOrEqual(4);
+    expect(recorded.length).toBeGreaterThanOrEqual(16);
   });
 
   describe.each(recorded)('$name', ({ page, truth }) => {
-    const result = readCard(page);
-
-    it('reads the NIK and every vocabulary, region and date field exactly', () => {
-      expect(result).not.toBeNull();
-      const exact = Object.fromEntries(Object.keys(truth).filter((k) => !SPACED_BY_GEOMETRY.has(k as keyof RawKtpFields)).map((k) => [k, result!.fields[k as keyof RawKtpFields]]));
-      const expected = Object.fromEntries(Object.entries(truth).filter(([k]) => !SPACED_BY_GEOMETRY.has(k as keyof RawKtpFields)));
-      expect(exact).toEqual(expected);
-    });
-
-    it('reads the letters of the name and the street', () => {
-      expect(letters(result?.fields.name)).toBe(letters(truth.name));
-      expect(letters(result?.fields.address)).toBe(letters(truth.address));
+    it('reads a KTP, its NIK exactly', () => {
+      expect(read(page)?.fields.id).toBe(truth.id);
     });
   });
 
-  it('gets at least 95% of all fields exactly right, spaces included', () => {
-    let right = 0;
+  /**
+   * Every field, exactly as printed (spaces and punctuation included), over all recorded pages.
+   * Measured when the pages were last recorded (npm run record:pages): 319 of 320; the one miss
+   * is a comma the recogniser itself did not see on ktp-09001 w640. The bar allows no other miss:
+   * the space threshold moved by 40% either way, or a vocabulary rewriting a value, breaks it.
+   */
+  it('reads all but one of the 320 recorded fields exactly as printed', () => {
+    const wrong: string[] = [];
     let total = 0;
-    for (const { page, truth } of recorded) {
-      const fields = readCard(page)!.fields;
+    for (const { name, page, truth } of recorded) {
+      const fields = read(page)?.fields;
       for (const key of Object.keys(truth) as (keyof RawKtpFields)[]) {
         total++;
-        if (fields[key] === truth[key]) right++;
+        if (fields?.[key] !== truth[key]) wrong.push(`${name} ${key}`);
       }
     }
-    expect(right / total).toBeGreaterThanOrEqual(0.95);
+    expect(total).toBe(320);
+    expect(wrong).toEqual(['ktp-09001 w640 name']);
   });
 });

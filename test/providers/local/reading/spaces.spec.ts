@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { lineGlyphs } from '../../../../src/providers/local/reading/glyphs.ts';
 import {
+  gapKinds,
   restoreSpaces,
   separateAddressTokens,
   separateNameTokens,
+  UNSURE_NONE,
+  UNSURE_SPACE,
 } from '../../../../src/providers/local/reading/spaces.ts';
 import { engineLine } from './engine-page.ts';
 
@@ -44,56 +47,61 @@ describe('restoreSpaces', () => {
   });
 });
 
+/** A marked text as markedText gives it: `~` an unsure gap guessed a space, `_` one guessed none. */
+const marked = (s: string) => s.replaceAll('~', UNSURE_SPACE).replaceAll('_', UNSURE_NONE);
+
+describe('gapKinds', () => {
+  /** Two letters of a 21 px line (box 23.1 high) with the gap between them at `ratio` line heights past the typical gap. */
+  function pair(ratio: number) {
+    const h = 23.1;
+    const row = [0, 1, 2, 3].map((i) => ({ char: 'A', x0: i * 20, x1: i * 20 + 18, y0: 0, y1: h, score: 0.99, breakBefore: i === 0 }));
+    const last = row[3]!;
+    const gap = 2 + ratio * h;
+    row.push({ char: 'B', x0: last.x1 + gap, x1: last.x1 + gap + 18, y0: 0, y1: h, score: 0.99, breakBefore: false });
+    return row;
+  }
+
+  it('puts the space threshold at 0.15 line heights past the typical gap, and is sure only well away from it', () => {
+    // 0.6x and 1.4x the threshold would move these decisions (the mutation check relies on them).
+    expect(restoreSpaces(pair(0.11))).toBe('AAAA B'.replace(' ', ''));
+    expect(restoreSpaces(pair(0.13))).toBe('AAAAB');
+    expect(restoreSpaces(pair(0.17))).toBe('AAAA B');
+    expect(restoreSpaces(pair(0.2))).toBe('AAAA B');
+    expect(gapKinds(pair(0.05)).at(-1)).toBe('none');
+    expect(gapKinds(pair(0.13)).at(-1)).toBe('unsure-none');
+    expect(gapKinds(pair(0.17)).at(-1)).toBe('unsure-space');
+    expect(gapKinds(pair(0.3)).at(-1)).toBe('space');
+  });
+});
+
 describe('separateAddressTokens', () => {
-  it('separates street abbreviations users expect to see apart', () => {
-    expect(separateAddressTokens('JL.MERDEKA GG.SUDIRMAN NO.1')).toBe('JL. MERDEKA GG. SUDIRMAN NO. 1');
-    expect(separateAddressTokens('JL. MAWARNO. 5')).toBe('JL. MAWAR NO. 5');
-    expect(separateAddressTokens('PERUM GRIYA ASRIBLOKA5 NO. 3')).toBe('PERUM GRIYA ASRI BLOK A5 NO. 3');
-    expect(separateAddressTokens('KP.SUKAMAJU')).toBe('KP. SUKAMAJU');
-    expect(separateAddressTokens('PERUMAHAN INDAH PANDANSARIBLOK B13 NO. 15')).toBe('PERUMAHAN INDAH PANDANSARI BLOK B13 NO. 15');
+  it('settles unsure gaps after street abbreviations as spaces', () => {
+    expect(separateAddressTokens(marked('JL._MERDEKA GG._SUDIRMAN NO._1'))).toBe('JL. MERDEKA GG. SUDIRMAN NO. 1');
+    expect(separateAddressTokens(marked('PERUM GRIYA ASRI_BLOK_A5 NO. 3'))).toBe('PERUM GRIYA ASRI BLOK A5 NO. 3');
+    expect(separateAddressTokens(marked('KP._SUKAMAJU'))).toBe('KP. SUKAMAJU');
+    expect(separateAddressTokens(marked('DUSUN_SUKAMAJU'))).toBe('DUSUN SUKAMAJU');
   });
 
-  it('leaves words that merely end like an abbreviation alone', () => {
-    expect(separateAddressTokens('DUSUN KRAJAN')).toBe('DUSUN KRAJAN');
-    expect(separateAddressTokens('JL. SUTRISNO')).toBe('JL. SUTRISNO');
+  it('never adds a character: JL DIMANA NO 100 stays without dots', () => {
+    expect(separateAddressTokens(marked('JL~DIMANA NO_100'))).toBe('JL DIMANA NO 100');
+  });
+
+  it('leaves sure gaps alone, and unsure ones elsewhere to the geometry', () => {
+    expect(separateAddressTokens(marked('DUSUN KRAJAN'))).toBe('DUSUN KRAJAN');
+    expect(separateAddressTokens(marked('JL. SUTRI_SNO'))).toBe('JL. SUTRISNO');
+    expect(separateAddressTokens(marked('JL. MAWAR~NO. 5'))).toBe('JL. MAWAR NO. 5');
   });
 });
 
 describe('separateNameTokens', () => {
-  it('separates honorifics before the name but leaves degrees after the comma intact', () => {
-    expect(separateNameTokens('DR.IR.H.BUDI SANTOSO,S.E.,M.M.')).toBe('DR. IR. H. BUDI SANTOSO, S.E., M.M.');
-    expect(separateNameTokens('SITI AMINAH, S.PD')).toBe('SITI AMINAH, S.PD');
+  it('settles unsure gaps after honorifics as spaces, inside degrees as none', () => {
+    expect(separateNameTokens(marked('DR._IR._H._BUDI SANTOSO,_S.E.,_M.M.'))).toBe('DR. IR. H. BUDI SANTOSO, S.E., M.M.');
+    expect(separateNameTokens(marked('YUSUF SIMANJUNTAK, S.~SOS'))).toBe('YUSUF SIMANJUNTAK, S.SOS');
+    expect(separateNameTokens(marked('H. MICHAEL HALIM, S.~FARM., APT'))).toBe('H. MICHAEL HALIM, S.FARM., APT');
   });
 
-  it('glues a one-letter abbreviation inside a degree back to what follows', () => {
-    expect(separateNameTokens('YUSUF SIMANJUNTAK, S. SOS')).toBe('YUSUF SIMANJUNTAK, S.SOS');
-    expect(separateNameTokens('H. MICHAEL HALIM, S. FARM., APT')).toBe('H. MICHAEL HALIM, S.FARM., APT');
-  });
-
-  it('restores the comma before a degree that a blurred image turned into a dot', () => {
-    expect(separateNameTokens('RAHMAWATI. S.SOS')).toBe('RAHMAWATI, S.SOS');
-    expect(separateNameTokens('PROF. DR. BUDI')).toBe('PROF. DR. BUDI');
-  });
-});
-
-describe('separateAddressTokens on the opening word', () => {
-  it('separates the word that opens a rural or housing address', () => {
-    expect(separateAddressTokens('DUSUNSUKAMAJU')).toBe('DUSUN SUKAMAJU');
-    expect(separateAddressTokens('PERUMPONDOK PERMAI BLOK J2 NO. 6')).toBe('PERUM PONDOK PERMAI BLOK J2 NO. 6');
-    expect(separateAddressTokens('PERUMAHANGRIYA ASRI')).toBe('PERUMAHAN GRIYA ASRI');
-  });
-});
-
-describe('separateAddressTokens on lost dots', () => {
-  it('puts back the dot of JL., GG. and NO. before a number', () => {
-    expect(separateAddressTokens('JL GAJAH MADA GG MAWAR NO 28')).toBe('JL. GAJAH MADA GG. MAWAR NO. 28');
-  });
-});
-
-describe('separateAddressTokens on an already spaced address', () => {
-  it('changes nothing', () => {
-    for (const a of ['PERUMAHAN GRIYA ASRI CLUSTER MAWAR BLOK C12 NO. 4', 'JL. RAYA BOGOR KM. 12 GG. NANGKA NO. 3', 'DSN. KRAJAN']) {
-      expect(separateAddressTokens(a)).toBe(a);
-    }
+  it('never turns a dot into a comma or adds a dot', () => {
+    expect(separateNameTokens(marked('RAHMAWATI. S.SOS'))).toBe('RAHMAWATI. S.SOS');
+    expect(separateNameTokens(marked('PROF_DR. BUDI'))).toBe('PROFDR. BUDI');
   });
 });
