@@ -2,13 +2,17 @@
  * `fieldBoxes` and `portrait` through `yoga.fetch`: the real offline engine on one synthetic card
  * (one worker, warmed once), and the paid provider's answer, which locates nothing.
  */
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createGateway, type Gateway } from '../../src/gateway.ts';
 import { createLocalProvider, type LocalProvider } from '../../src/providers/local/index.ts';
 import { uploadInit } from '../support/multipart.ts';
-import { scriptedProvider } from '../support/scripted-provider.ts';
+import { parseKeyRing } from '../../src/recognition/key-ring.ts';
+import { createSharedMemory } from '../../src/recognition/shared-memory.ts';
+import { cleanup, describeRedis, REDIS_TEST_URL, uniquePrefix, waitForLink } from '../support/redis.ts';
+import { identity, scriptedProvider } from '../support/scripted-provider.ts';
 
 const BOXES = /* GraphQL */ `
   mutation Boxes($image: Upload!) {
@@ -104,5 +108,43 @@ describe('fieldBoxes and portrait from the paid provider', () => {
     const gateway = createGateway({ config: loadConfig({ KTP_PROVIDER: 'ekycpro' }), provider: scriptedProvider() });
     const answer = await recognize(gateway, new Uint8Array(await readFile(new URL('../fixtures/cards/ktp-09001/w640.jpg', import.meta.url))), 'image/jpeg');
     expect(answer).toMatchObject({ __typename: 'KtpIdentity', fieldBoxes: [], portrait: null });
+  });
+});
+
+describeRedis('fieldBoxes and portrait from the shared cache', () => {
+  const prefix = uniquePrefix('boxes');
+  afterAll(() => cleanup(prefix));
+
+  it('are returned by another replica that finds the answer in Redis', async () => {
+    const keys = parseKeyRing(randomBytes(32).toString('hex'));
+    const located = { ...identity(), charged: false, boxes: { id: { x: 240, y: 110, width: 400, height: 45 }, name: { x: 240, y: 170, width: 300, height: 30 }, portrait: { x: 770, y: 120, width: 190, height: 250 } } };
+    const replica = async () => {
+      const shared = createSharedMemory({
+        redis: { url: REDIS_TEST_URL, prefix, keys, maxValueBytes: 65_536, leaseMs: 10_000, waitMs: 10_000 },
+        cache: { maxBytes: 1024 * 1024, ttlSeconds: 600 },
+        failClosed: false,
+      });
+      await waitForLink(shared.link);
+      const provider = scriptedProvider('local', () => located);
+      return { shared, provider, gateway: createGateway({ config: loadConfig({}), provider, cache: shared.cache, coalescer: shared.coalescer }) };
+    };
+    const [a, b] = [await replica(), await replica()];
+    try {
+      const bytes = new Uint8Array(await readFile(new URL('../fixtures/cards/ktp-09001/w640.jpg', import.meta.url)));
+      const first = await recognize(a.gateway, bytes, 'image/jpeg');
+      const again = await recognize(b.gateway, bytes, 'image/jpeg');
+      expect(b.provider.calls).toHaveLength(0);
+      expect(again.cached).toBe(true);
+      // The portrait apart from the fields, which keep the provider's order.
+      expect(first.fieldBoxes).toEqual([
+        { field: 'id', box: located.boxes.id },
+        { field: 'name', box: located.boxes.name },
+      ]);
+      expect(first.portrait).toEqual(located.boxes.portrait);
+      expect(again.fieldBoxes).toEqual(first.fieldBoxes);
+      expect(again.portrait).toEqual(first.portrait);
+    } finally {
+      await Promise.all([a.shared.close(), b.shared.close()]);
+    }
   });
 });
