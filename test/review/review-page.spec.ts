@@ -93,10 +93,25 @@ describe('the review page at /, offline', { timeout: 120_000 }, () => {
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
   });
 
-  it('says when the same card again was answered from the cache', async () => {
+  it('takes the same card dropped on it, and says it was answered from the cache', async () => {
     await page.evaluate(() => delete document.body.dataset.state);
-    await review(page, 'ktp-09001/photo.jpg');
+    const bytes = [...(await readFile(new URL('ktp-09001/photo.jpg', cards)))];
+    // A drop as the browser delivers one: a DataTransfer holding the file, on the drop zone.
+    const transfer = await page.evaluateHandle((data) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(data)], 'card.jpg', { type: 'image/jpeg' }));
+      return dt;
+    }, bytes);
+    await page.locator('#drop').dispatchEvent('drop', { dataTransfer: transfer });
+    await page.locator('body[data-state="done"]').waitFor({ timeout: 90_000 });
     expect(await page.locator('#badges').innerText()).toContain('Cached: this upload cost nothing');
+    expect(await page.locator('#boxes rect.box').count()).toBeGreaterThan(5);
+  });
+
+  it('offers the phone camera as well as files', async () => {
+    const input = page.locator('#file');
+    expect(await input.getAttribute('accept')).toBe('image/*');
+    expect(await input.getAttribute('capture')).toBe('environment');
   });
 
   it('shows an OcrError clearly for a photo that is not a KTP', async () => {
