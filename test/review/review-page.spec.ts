@@ -52,9 +52,15 @@ async function review(page: Page, file: string): Promise<void> {
 describe('the review page at /, offline', { timeout: 120_000 }, () => {
   let page: Page;
   let requests: PageRequests;
+  // What the browser complained of: script errors, and anything the page's CSP refused.
+  const complaints: string[] = [];
   beforeAll(async () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     requests = await watchRequests(page);
+    page.on('console', (message) => {
+      if (message.type() === 'error') complaints.push(message.text());
+    });
+    page.on('pageerror', (error) => complaints.push(error.message));
     const response = await page.goto(`${origin}/`, { waitUntil: 'load' });
     expect(response?.status()).toBe(200);
     expect(await page.title()).toBe('KTP review');
@@ -124,7 +130,8 @@ describe('the review page at /, offline', { timeout: 120_000 }, () => {
     expect(await page.locator('.nik-value').count()).toBe(0);
   });
 
-  it('made no request beyond this gateway', () => {
+  it('made no request beyond this gateway, and ran with no error under its Content-Security-Policy', () => {
+    expect(complaints).toEqual([]);
     expect(requests.elsewhere).toEqual([]);
     expect(requests.failed).toEqual([]);
     expect(requests.notFrom(origin)).toEqual([]);
