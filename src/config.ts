@@ -83,6 +83,11 @@ export interface GatewayConfig {
   /** `GRAPHIQL`: served unless `NODE_ENV=production`, or forced with `GRAPHIQL=true|false`. */
   graphiql: boolean;
   /**
+   * `REVIEW_PAGE`: the KYC review page at `/` (README: "Review page"). Served unless
+   * `NODE_ENV=production`, like GraphiQL: it shows whole cards to whoever opens it.
+   */
+  reviewPage: boolean;
+  /**
    * `REST_API_KEYS`: comma-separated keys that clients of `POST /v1/id_ocr/general` must send in
    * `X-API-Key`. Empty (the default): the header is ignored.
    */
@@ -208,6 +213,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     maxRequestBytes: integer(env, 'MAX_REQUEST_BYTES', 8 * 1024 * 1024, { min: 1024 }),
     maxRecognitionsPerOperation: integer(env, 'MAX_RECOGNITIONS_PER_OPERATION', 4, { min: 1 }),
     graphiql: boolean(env, 'GRAPHIQL', env.NODE_ENV !== 'production'),
+    reviewPage: boolean(env, 'REVIEW_PAGE', env.NODE_ENV !== 'production'),
     restApiKeys: (env.REST_API_KEYS ?? '')
       .split(',')
       .map((key) => key.trim())

@@ -22,6 +22,7 @@ import type { Coalescer } from './recognition/coalesce.ts';
 import { createRecognizer, type Flight, type Recognizer } from './recognition/recognizer.ts';
 import { CONTRACT_PATH } from './contract.ts';
 import { createContractEndpoint } from './rest/contract-endpoint.ts';
+import { createReviewPage } from './review/review-page.ts';
 import { createGraphQLContext, type GraphQLContext } from './schema/context.ts';
 import { clientSchema, subgraphSchema } from './schema/index.ts';
 import { createAnsweredReferences, type RecognitionReferences } from './schema/recognition-references.ts';
@@ -30,7 +31,7 @@ import { SCALAR_ERRORS } from './schema/scalars.ts';
 export interface GatewayOptions {
   config: Pick<
     GatewayConfig,
-    'cache' | 'maxRequestBytes' | 'maxRecognitionsPerOperation' | 'graphiql' | 'restApiKeys' | 'ecosystem' | 'graphqlLimits' | 'imageLimits' | 'maxBufferedBytes'
+    'cache' | 'maxRequestBytes' | 'maxRecognitionsPerOperation' | 'graphiql' | 'reviewPage' | 'restApiKeys' | 'ecosystem' | 'graphqlLimits' | 'imageLimits' | 'maxBufferedBytes'
   > & {
     /** The key the gateway itself sends upstream: never accepted from a client, even if listed in `restApiKeys`. */
     ekycpro?: Pick<GatewayConfig['ekycpro'], 'apiKey'>;
@@ -146,8 +147,13 @@ export function createGateway({ config, provider, cache, coalescer, readiness = 
     bufferedBytes,
   });
 
+  // The review page at `/` (REVIEW_PAGE), from its built files.
+  const reviewPage = config.reviewPage ? createReviewPage() : undefined;
+
   const handle = async (request: Request): Promise<Response> => {
     const { pathname } = new URL(request.url);
+    const page = reviewPage?.handle(request);
+    if (page) return page;
     if (pathname === '/healthz') return Response.json({ status: 'ok' });
     if (pathname === '/readyz') {
       let ready = provider.isReady?.() ?? true;

@@ -11,7 +11,8 @@ import { createSharedMemory } from './recognition/shared-memory.ts';
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = (line: string) => console.warn(line);
-  // With REDIS_URL: Redis behind a small memory cache, and leases so that replicas pay once between them.
+  // With REDIS_URL: Redis behind a small memory cache, leases so that replicas pay once between
+  // them, and persisted queries registered once for the whole fleet.
   const shared = config.redis.url
     ? createSharedMemory({
         redis: { ...config.redis, keys: config.redis.keys! },
@@ -21,7 +22,14 @@ async function main(): Promise<void> {
       })
     : undefined;
   const provider = await createProvider(config, { log });
-  const gateway = createGateway({ config, provider, cache: shared?.cache, coalescer: shared?.coalescer, readiness: shared ? [shared.readiness] : [] });
+  const gateway = createGateway({
+    config,
+    provider,
+    cache: shared?.cache,
+    coalescer: shared?.coalescer,
+    persistedQueries: shared?.persistedQueries,
+    readiness: shared ? [shared.readiness] : [],
+  });
   const { server, shutdown } = createNodeServer(gateway.handler, config.server);
 
   let stopping = false;

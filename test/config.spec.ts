@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       maxRequestBytes: 8 * 1024 * 1024,
       maxRecognitionsPerOperation: 4,
       graphiql: true,
+      reviewPage: true,
       restApiKeys: [],
       ecosystem: { introspection: true, fieldSuggestions: true, subgraphPath: '/subgraph', persistedQueries: true },
       graphqlLimits: { maxJsonBodyBytes: 65_536, maxTokens: 1000, maxDepth: 10, maxAliases: 15, maxDirectives: 50, maxCost: 5000 },
@@ -117,6 +118,13 @@ describe('loadConfig', () => {
   it('hides GraphiQL in production unless forced', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).graphiql).toBe(false);
     expect(loadConfig({ NODE_ENV: 'production', GRAPHIQL: 'yes' }).graphiql).toBe(true);
+  });
+
+  it('hides the review page in production unless forced, and turns it off with REVIEW_PAGE=false', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).reviewPage).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', REVIEW_PAGE: 'true' }).reviewPage).toBe(true);
+    expect(loadConfig({ REVIEW_PAGE: 'false' }).reviewPage).toBe(false);
+    expect(() => loadConfig({ REVIEW_PAGE: 'sometimes' })).toThrow(/REVIEW_PAGE/);
   });
 
   it('turns introspection, field suggestions and the subgraph path off in production unless asked for', () => {

@@ -1,4 +1,5 @@
 import type { GatewayConfig } from '../config.ts';
+import { createRedisPersistedQueryStore } from '../ecosystem/redis-persisted-query-store.ts';
 import type { ProviderOutcome } from '../outcome.ts';
 import type { Coalescer } from './coalesce.ts';
 import type { KeyRing } from './key-ring.ts';
@@ -17,6 +18,7 @@ import { createTieredCache } from './tiered-cache.ts';
 export type SharedMemoryEvent =
   | { type: 'sharing'; on: boolean }
   | { type: 'cache-l2-error'; operation: 'get' | 'set' | 'delete' }
+  | { type: 'persisted-query-store-error'; operation: 'get' | 'set' | 'delete' }
   | RedisCacheEvent
   | LeaseCoalescerEvent;
 
@@ -25,6 +27,8 @@ export interface SharedMemory {
   cache: KeyValueCache<ProviderOutcome>;
   /** Per-process coalescing, then a lease in Redis. */
   coalescer: Coalescer<Flight>;
+  /** Automatic persisted queries, shared by the replicas (plain text: a query is not personal data). */
+  persistedQueries: KeyValueCache<string>;
   link: RedisLink;
   /** For `/readyz`. */
   status(): { state: RedisLinkState; sharing: boolean };
@@ -46,7 +50,7 @@ export interface SharedMemoryOptions {
   log?: (line: string) => void;
 }
 
-/** Redis as the replicas' shared memory: a sealed second cache level and leases for coalescing. */
+/** Redis as the replicas' shared memory: a sealed second cache level, leases for coalescing, persisted queries. */
 export function createSharedMemory({ redis, cache, failClosed, log }: SharedMemoryOptions): SharedMemory {
   if (!redis.url) throw new Error('createSharedMemory needs a Redis URL');
   const listeners = new Set<(event: SharedMemoryEvent) => void>();
@@ -84,6 +88,11 @@ export function createSharedMemory({ redis, cache, failClosed, log }: SharedMemo
   return {
     cache: createTieredCache({ l1, l2, onL2Error: (_error, operation) => emit({ type: 'cache-l2-error', operation }) }),
     coalescer,
+    persistedQueries: createRedisPersistedQueryStore({
+      link,
+      maxQueryBytes: redis.maxValueBytes,
+      onError: (_error, operation) => emit({ type: 'persisted-query-store-error', operation }),
+    }),
     link,
     status: () => ({ state: link.state, sharing: link.up }),
     readiness: {

@@ -1,12 +1,20 @@
 import type { KtpAddressData, KtpIdentityData, NikCheckData, FieldConfidenceData } from '../ktp/identity.ts';
-import type { RawKtpFields } from '../ktp/raw-fields.ts';
+import type { Box, RawKtpFields } from '../ktp/raw-fields.ts';
 import { builder } from './builder.ts';
 import { GenderEnum, MaritalStatusEnum, NationalityEnum, ReligionEnum } from './enums.ts';
+import { KtpBox } from './ktp-box.ts';
+import { KtpFieldBox, type FieldBoxData } from './ktp-field-box.ts';
 import { KtpFieldWarning } from './ktp-field-warning.ts';
 import { KtpOccupationMatch } from './ktp-occupation-match.ts';
 import { KtpRegionMatch } from './ktp-region-match.ts';
 
-export type KtpIdentityModel = KtpIdentityData & { cached: boolean; charged: boolean; contentHash: string | null };
+export type KtpIdentityModel = KtpIdentityData & {
+  fieldBoxes: FieldBoxData[];
+  portrait: Box | null;
+  cached: boolean;
+  charged: boolean;
+  contentHash: string | null;
+};
 
 const KtpAddress = builder.objectRef<KtpAddressData>('KtpAddress').implement({
   description: 'The address block of the card, as printed. Fields the provider left empty are null.',
@@ -106,6 +114,16 @@ export const KtpIdentity = builder.objectRef<KtpIdentityModel>('KtpIdentity').im
     issueDate: t.expose('issueDate', { type: 'Date', nullable: true }),
     nikCheck: t.expose('nikCheck', { type: KtpNikCheck }),
     confidence: t.expose('confidence', { type: [KtpFieldConfidence], description: 'Per-field confidence, when the provider reports it.' }),
+    fieldBoxes: t.expose('fieldBoxes', {
+      type: [KtpFieldBox],
+      description:
+        'Where each field was read on the image, one per field located, in the image\'s pixels. The offline engine locates them; the paid API reports none, so through it the list is empty.',
+    }),
+    portrait: t.expose('portrait', {
+      type: KtpBox,
+      nullable: true,
+      description: 'The photo area of the card, in the image\'s pixels, for cropping the face (face matching). Null through the paid API, or when the engine did not find it.',
+    }),
     fieldWarnings: t.expose('fieldWarnings', { type: [KtpFieldWarning], description: 'Values printed off the card\'s format, and whether they could be mapped.' }),
     raw: t.expose('raw', { type: KtpRawFieldsRef }),
     cached: t.exposeBoolean('cached', { description: 'True when this answer cost nothing: served from the cache or shared with an identical request in flight.' }),

@@ -37,6 +37,8 @@ export const RECOGNIZE_KTP_OPERATION = /* GraphQL */ `
           birthDate gender serial birthDateMatchesCard genderMatchesCard
         }
         confidence { field confidence }
+        fieldBoxes { field box { x y width height } }
+        portrait { x y width height }
         fieldWarnings { field message }
         raw {
           id name pob dob gender address rt rw village district city province

@@ -2,9 +2,10 @@ import { LRUCache } from 'lru-cache';
 import { normaliseIdentity } from '../ktp/normalise.ts';
 import { contentHash } from '../recognition/content-hash.ts';
 import type { KtpIdentityData } from '../ktp/identity.ts';
-import type { FieldConfidence, RawKtpFields } from '../ktp/raw-fields.ts';
+import type { FieldBoxes, FieldConfidence, RawKtpFields } from '../ktp/raw-fields.ts';
 import type { Outcome } from '../outcome.ts';
 import { builder } from './builder.ts';
+import type { FieldBoxData } from './ktp-field-box.ts';
 import { KtpIdentity, type KtpIdentityModel } from './ktp-identity.ts';
 import { OcrError, type OcrErrorModel } from './ocr-error.ts';
 
@@ -75,8 +76,19 @@ export function toGraphQL(outcome: Outcome, now: Date): KtpIdentityModel | OcrEr
   if (outcome.kind === 'error') return outcome;
   return {
     ...normaliseOnce(outcome.contentHash, outcome.fields, outcome.confidence, now),
+    fieldBoxes: fieldBoxesOf(outcome.boxes),
+    portrait: outcome.boxes?.portrait ?? null,
     cached: outcome.cached,
     charged: outcome.charged,
     contentHash: outcome.contentHash,
   };
+}
+
+/** The outcome's boxes as a list, in the order the provider located them; the portrait apart. */
+function fieldBoxesOf(boxes: FieldBoxes | undefined): FieldBoxData[] {
+  const list: FieldBoxData[] = [];
+  for (const [field, box] of Object.entries(boxes ?? {}) as [keyof FieldBoxes, FieldBoxData['box'] | undefined][]) {
+    if (field !== 'portrait' && box) list.push({ field, box });
+  }
+  return list;
 }

@@ -1,6 +1,7 @@
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayServer, type GatewayServer } from '../support/gateway-server.ts';
+import { launchOfflineChromium, watchRequests } from '../support/offline-chromium.ts';
 
 /**
  * GraphiQL as an air-gapped bank would open it: headless Chromium (Debian's), every host but
@@ -12,45 +13,17 @@ let browser: Browser;
 
 beforeAll(async () => {
   gw = await startGatewayServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-    ],
-  });
+  browser = await launchOfflineChromium();
 });
 afterAll(async () => {
   await browser?.close();
   await gw?.close();
 });
 
-const isLoopback = (url: URL) => url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
-
 describe('GraphiQL with no network beyond loopback', () => {
   it('renders the editor from bundled assets, shows the served port in its example, and runs ktpRecognizerStatus', async () => {
     const page = await browser.newPage();
-    const elsewhere: string[] = [];
-    const requested: string[] = [];
-    await page.route('**/*', async (route) => {
-      const url = new URL(route.request().url());
-      requested.push(url.protocol === 'data:' ? 'data:' : url.toString());
-      if (url.protocol === 'http:' || url.protocol === 'https:') {
-        if (!isLoopback(url)) {
-          elsewhere.push(url.toString());
-          return route.abort('addressunreachable');
-        }
-      }
-      return route.continue();
-    });
-    const failed: string[] = [];
-    page.on('requestfailed', (request) => failed.push(request.url()));
+    const requests = await watchRequests(page);
 
     const response = await page.goto(gw.graphqlUrl, { waitUntil: 'load' });
     expect(response?.status()).toBe(200);
@@ -68,10 +41,10 @@ describe('GraphiQL with no network beyond loopback', () => {
       .poll(() => textOf('.graphiql-response'), { timeout: 15_000 })
       .toMatch(/"provider":\s*"ekycpro"[\s\S]*"ready":\s*true/);
 
-    expect(elsewhere).toEqual([]);
-    expect(failed).toEqual([]);
+    expect(requests.elsewhere).toEqual([]);
+    expect(requests.failed).toEqual([]);
     // Everything came from the gateway (or was made in the page: data: and blob: URLs).
-    expect(requested.filter((url) => !url.startsWith(gw.origin) && !url.startsWith('data:') && !url.startsWith('blob:'))).toEqual([]);
+    expect(requests.notFrom(gw.origin)).toEqual([]);
     await page.close();
   });
 });

@@ -1,12 +1,16 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { gql } from '@apollo/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createGateway } from '../../src/gateway.ts';
+import { parseKeyRing } from '../../src/recognition/key-ring.ts';
 import { createMemoryCache } from '../../src/recognition/memory-cache.ts';
+import { startFakeEkycpro, type FakeEkycpro } from '../support/fake-ekycpro.ts';
 import { startGatewayServer, type GatewayServer } from '../support/gateway-server.ts';
 import { testJpeg } from '../support/images.ts';
+import { cleanup, describeRedis, rawClient, REDIS_TEST_URL, startOwnRedis, uniquePrefix, waitForLink } from '../support/redis.ts';
 import { scriptedProvider } from '../support/scripted-provider.ts';
+import { startReplica, type Replica } from '../support/shared-gateway.ts';
 import { apolloClient, jpegFile } from './support/apollo.ts';
 
 const RECOGNIZE = gql`
@@ -122,6 +126,82 @@ describe('the persisted-query store', () => {
       ]);
     } finally {
       await gw.close();
+    }
+  });
+});
+
+/** Two replicas as `server.ts` builds them with REDIS_URL, on loopback, one Redis behind them. */
+describeRedis('the persisted-query store with REDIS_URL', () => {
+  const prefix = uniquePrefix('apq');
+  const keys = parseKeyRing(randomBytes(32).toString('hex'));
+  let fake: FakeEkycpro;
+  let replicas: Replica[] = [];
+  const start = async (url = REDIS_TEST_URL) => {
+    const replica = await startReplica({ url, prefix, keys, fake });
+    await waitForLink(replica.shared.link);
+    replicas.push(replica);
+    return replica;
+  };
+
+  beforeAll(async () => {
+    fake = await startFakeEkycpro();
+  });
+  afterAll(async () => {
+    await Promise.all(replicas.map((r) => r.close()));
+    await fake.close();
+    await cleanup(prefix);
+  });
+
+  it('finds through replica B a query that Apollo Client registered through replica A', async () => {
+    const [a, b] = [await start(), await start()];
+    const bytes = await testJpeg(10_303);
+    const throughA: Sent[] = [];
+    await apolloClient(a.graphqlUrl, { persistedQueries: true, onFetch: watch(throughA) }).mutate({ mutation: RECOGNIZE, variables: { image: jpegFile(bytes) } });
+    expect(throughA.map(({ status, hasQuery }) => [status, hasQuery])).toEqual([
+      [404, false],
+      [200, true],
+    ]);
+    const hash = throughA[0]!.hash!;
+
+    const throughB: Sent[] = [];
+    const answer = await apolloClient(b.graphqlUrl, { persistedQueries: true, onFetch: watch(throughB) }).mutate({
+      mutation: RECOGNIZE,
+      variables: { image: jpegFile(bytes) },
+    });
+    // B never saw the query text: one request, the hash only, answered.
+    expect(throughB).toEqual([{ status: 200, hasQuery: false, hash, query: undefined }]);
+    expect(answer.data).toMatchObject({ recognizeKtp: { __typename: 'KtpIdentity', cached: true, contentHash: sha256(bytes) } });
+
+    // Stored under the gateway's prefix, in the clear (a query is not personal data), with a TTL.
+    const redis = rawClient();
+    try {
+      const name = `${prefix}:apq:${hash}`;
+      expect(sha256((await redis.get(name))!)).toBe(hash);
+      expect(await redis.pttl(name)).toBeGreaterThan(0);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('with Redis gone, still answers: the client goes through the round trip again', async () => {
+    const own = await startOwnRedis();
+    try {
+      const replica = await start(own.url);
+      await own.stop();
+      await waitForLink(replica.shared.link, false);
+      const sent: Sent[] = [];
+      const answer = await apolloClient(replica.graphqlUrl, { persistedQueries: true, onFetch: watch(sent) }).mutate({
+        mutation: RECOGNIZE,
+        variables: { image: jpegFile(await testJpeg(10_304)) },
+      });
+      expect(answer.data).toMatchObject({ recognizeKtp: { __typename: 'KtpIdentity' } });
+      expect(sent.map(({ status, hasQuery }) => [status, hasQuery])).toEqual([
+        [404, false],
+        [200, true],
+      ]);
+      expect(replica.events).toContainEqual({ type: 'persisted-query-store-error', operation: 'get' });
+    } finally {
+      await own.stop();
     }
   });
 });

@@ -33,8 +33,8 @@ export interface GatewayServerOptions {
   provider?: Partial<EkycproProviderOptions>;
   /** Share a fake between servers; otherwise each server starts (and closes) its own. */
   fake?: FakeEkycpro;
-  /** Shared memory (a Redis cache, lease coalescing, their /readyz part); default the process's own. */
-  shared?: Pick<GatewayOptions, 'cache' | 'coalescer' | 'readiness'>;
+  /** Shared memory (a Redis cache, lease coalescing, persisted queries, their /readyz part); default the process's own. */
+  shared?: Pick<GatewayOptions, 'cache' | 'coalescer' | 'persistedQueries' | 'readiness'>;
 }
 
 /**

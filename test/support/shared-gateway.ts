@@ -31,7 +31,7 @@ export async function startReplica(options: {
   const server = await startGatewayServer({
     fake: options.fake,
     provider: { timeoutMs: 5_000 },
-    shared: { cache: shared.cache, coalescer: shared.coalescer, readiness: [shared.readiness] },
+    shared: { cache: shared.cache, coalescer: shared.coalescer, persistedQueries: shared.persistedQueries, readiness: [shared.readiness] },
   });
   return {
     ...server,

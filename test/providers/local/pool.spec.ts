@@ -4,8 +4,8 @@ import { WorkerPool } from '../../../src/providers/local/pool.ts';
 
 const fakeWorker = new URL('./fake-worker.mjs', import.meta.url);
 const image = { format: 'jpeg' as const, byteLength: 2 };
-/** A job for the fake worker: `op` 's' sleeps `tens` × 10 ms, 'c' crashes, 'h' hangs. */
-const job = (op: 's' | 'c' | 'h', tens = 0) => Uint8Array.of(op.charCodeAt(0), tens);
+/** A job for the fake worker: `op` 's' sleeps `tens` × 10 ms, 'c' crashes, 'h' hangs, 'e' echoes its length. */
+const job = (op: 's' | 'c' | 'h' | 'e', tens = 0) => Uint8Array.of(op.charCodeAt(0), tens);
 
 let provider: LocalProvider | undefined;
 afterEach(async () => {
@@ -43,6 +43,22 @@ describe('the local provider’s worker pool (fake engine)', () => {
       expect(await first).toEqual({ kind: 'failed', message: 'job 1' });
       expect(await second).toEqual({ kind: 'failed', message: 'job 2' });
       expect(await pool.run(job('s'), 'jpeg')).toEqual({ kind: 'failed', message: 'job 3' });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('hands the worker only the job’s bytes when they are a Buffer cut out of a larger body (an upload)', async () => {
+    const pool = new WorkerPool({ size: 1, threadsPerWorker: 1, maxQueue: 1, jobTimeoutMs: 5000, workerUrl: fakeWorker });
+    try {
+      await pool.start();
+      // How the HTTP path hands over an upload: a view into the request body's buffer.
+      const body = Buffer.alloc(4096, 0x2d);
+      body.set(job('e'), 1000);
+      const upload = body.subarray(1000, 1100);
+      expect(await pool.run(upload, 'jpeg')).toEqual({ kind: 'failed', message: 'bytes 100' });
+      // The caller's bytes are still its own (it hashes them, and may retry).
+      expect(upload.byteLength).toBe(100);
     } finally {
       await pool.close();
     }
