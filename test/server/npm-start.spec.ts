@@ -39,11 +39,21 @@ afterAll(async () => {
   expect(findPersonalData(collectedLogs())).toEqual([]);
 });
 
+/**
+ * Two production servers in front of the fake, started once each (a start costs seconds): one with
+ * GraphiQL forced on and a one-second cache TTL, one with the defaults and a cache too small for
+ * any outcome. Each test uses only the settings it is about.
+ */
+let graphiqlAndShortTtl: Promise<ServerProcess> | undefined;
+let defaultsAndTinyCache: Promise<ServerProcess> | undefined;
+const paidEnv = () => ({ KTP_PROVIDER: 'ekycpro', EKYCPRO_URL: fake.url, EKYCPRO_API_KEY: FAKE_API_KEY, NODE_ENV: 'production' });
 function startPaid(env: Record<string, string>): Promise<ServerProcess> {
-  const started = startServerProcess({ KTP_PROVIDER: 'ekycpro', EKYCPRO_URL: fake.url, EKYCPRO_API_KEY: FAKE_API_KEY, ...env }, 'paid server');
+  const started = startServerProcess({ ...paidEnv(), ...env }, 'paid server');
   void started.then((server) => paid.push(server));
   return started;
 }
+const withGraphiqlAndShortTtl = () => (graphiqlAndShortTtl ??= startPaid({ GRAPHIQL: 'true', CACHE_TTL_SECONDS: '1' }));
+const withDefaultsAndTinyCache = () => (defaultsAndTinyCache ??= startPaid({ CACHE_MAX_BYTES: '1' }));
 
 async function getGraphiQL(server: ServerProcess): Promise<{ status: number; contentType: string; body: string }> {
   const response = await fetch(`${server.origin}/graphql`, { headers: { accept: 'text/html' } });
@@ -89,13 +99,13 @@ describe('npm start (offline engine, the defaults)', () => {
 
 describe('npm start: GraphiQL with NODE_ENV and GRAPHIQL', () => {
   it('is not served under NODE_ENV=production: a browser gets no HTML page', async () => {
-    const page = await getGraphiQL(await startPaid({ NODE_ENV: 'production' }));
+    const page = await getGraphiQL(await withDefaultsAndTinyCache());
     expect(page.contentType).not.toMatch(/text\/html/);
     expect(page.body).not.toMatch(/graphiql/i);
   });
 
   it('is served under NODE_ENV=production with GRAPHIQL=true', async () => {
-    const page = await getGraphiQL(await startPaid({ NODE_ENV: 'production', GRAPHIQL: 'true' }));
+    const page = await getGraphiQL(await withGraphiqlAndShortTtl());
     expect(page.status).toBe(200);
     expect(page.contentType).toMatch(/^text\/html/);
     expect(page.body).toMatch(/graphiql/i);
@@ -111,7 +121,7 @@ describe('npm start: the CACHE_* settings reach the gateway', () => {
   }
 
   it('CACHE_TTL_SECONDS=1: a repeat upload is served from the cache until the entry expires, then paid again', async () => {
-    const server = await startPaid({ CACHE_TTL_SECONDS: '1' });
+    const server = await withGraphiqlAndShortTtl();
     const bytes = await testJpeg(9951);
     expect(await upload(server, bytes)).toMatchObject({ cached: false });
     // With the default TTL (a day) this would never pay again; polled, not timed.
@@ -120,7 +130,7 @@ describe('npm start: the CACHE_* settings reach the gateway', () => {
   });
 
   it('CACHE_MAX_BYTES=1: no outcome fits, so an identical upload is paid again (the default keeps it: test/e2e/paid-once.spec.ts)', async () => {
-    const server = await startPaid({ CACHE_MAX_BYTES: '1' });
+    const server = await withDefaultsAndTinyCache();
     const bytes = await testJpeg(9952);
     expect(await upload(server, bytes)).toMatchObject({ cached: false });
     expect(await upload(server, bytes)).toMatchObject({ cached: false });

@@ -88,11 +88,11 @@ describe('SIGTERM', () => {
     }
   });
 
-  it('exits at once with 0 when nothing is in flight', async () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s with nothing in flight: exits with 0', async (signal) => {
     const server = await startServer();
-    server.child.kill('SIGTERM');
+    server.child.kill(signal);
     expect(await server.exited).toBe(0);
-    expect(server.output()).toContain('SIGTERM, finishing requests in flight');
+    expect(server.output()).toContain(`${signal}, finishing requests in flight`);
   });
 
   it('exits 1 when a request in flight outlives SHUTDOWN_GRACE_MS (work was lost), and says so', async () => {
