@@ -13,9 +13,6 @@ export const CONTRACT_STATUSES = ['OK', 'FAIL', 'INVALID_REQUEST', 'IMAGE_INVALI
 export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
 export type ContractErrorStatus = Exclude<ContractStatus, 'OK'>;
 
-/** The statuses the paid API charges for. Everything else is free. */
-export const CHARGED_STATUSES: ReadonlySet<ContractStatus> = new Set<ContractStatus>(['OK', 'FAIL']);
-
 /** The documented message of each error status, used wherever we answer one ourselves. */
 export const CONTRACT_MESSAGES: Readonly<Record<ContractErrorStatus, string>> = {
   FAIL: 'check input image and retry',

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { FAKE_API_KEY, SAMPLE_IDENTITY, startFakeEkycpro, type FakeAnswer, type 
 import { assertNoSecret, request, startGatewayServer, type GatewayServer } from '../support/gateway-server.ts';
 import { testPdf } from '../support/image-bytes.ts';
 import { testJpeg } from '../support/images.ts';
+import { findPersonalData } from '../support/log-collector.ts';
 import { uploadInit } from '../support/multipart.ts';
 
 /**
@@ -62,27 +63,24 @@ async function withSlot<T>(work: () => Promise<T>): Promise<T> {
 
 /** Runs the bin with the paid provider's environment (and nothing else of ours inherited). */
 function runBin(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return withSlot(() => spawnBin(args, env));
+  return withSlot(() => spawnBin(args, { KTP_PROVIDER: 'ekycpro', EKYCPRO_URL: fake.url, EKYCPRO_API_KEY: FAKE_API_KEY, ...env }));
 }
 
-function spawnBin(args: string[], env: Record<string, string>): Promise<Run> {
+/** Runs the bin as the README shows it: from the repository, no provider set (the offline engine). */
+function runOfflineBin(args: string[]): Promise<Run> {
+  // The engine loads its models in the process: far slower than a call to the fake.
+  return withSlot(() => spawnBin(args, {}, { cwd: ROOT, timeout: 120_000 }));
+}
+
+function spawnBin(args: string[], env: Record<string, string>, { cwd = dir, timeout = 15_000 } = {}): Promise<Run> {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !/^(KTP_|EKYCPRO_|REST_API_KEYS|CACHE_|MAX_|REDIS_|OCR_|LOCAL_OCR_)/.test(name)),
   );
   return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      {
-        cwd: dir,
-        env: { ...inherited, KTP_PROVIDER: 'ekycpro', EKYCPRO_URL: fake.url, EKYCPRO_API_KEY: FAKE_API_KEY, ...env },
-        timeout: 15_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
+    execFile(process.execPath, [BIN, ...args], { cwd, env: { ...inherited, ...env }, timeout }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
@@ -209,4 +207,21 @@ describe.concurrent('ktp-gateway (the package bin)', () => {
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toContain('ab'.repeat(32));
   });
+});
+
+describe('ktp-gateway with the offline engine, as the README shows it', () => {
+  it('recognize test/fixtures/cards/ktp-09185/photo.jpg --json → that card’s identity, exit 0, nothing personal on stderr', async () => {
+    const run = await runOfflineBin(['recognize', 'test/fixtures/cards/ktp-09185/photo.jpg', '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const truth = JSON.parse(await readFile(join(ROOT, 'test/fixtures/cards/ktp-09185/truth.json'), 'utf8')) as { id: string; name: string };
+    expect(JSON.parse(run.stdout)).toMatchObject({ __typename: 'KtpIdentity', nik: truth.id, name: truth.name, charged: false });
+  }, 150_000);
+
+  it('a photo that is not a KTP → exit 3 (FAIL), free', async () => {
+    const run = await runOfflineBin(['recognize', 'test/fixtures/cards/ktp-09185/not-a-ktp.jpg', '--json']);
+    expect(run.code).toBe(3);
+    expect(JSON.parse(run.stdout)).toMatchObject({ __typename: 'OcrError', code: 'FAIL', charged: false });
+    expect(findPersonalData([{ source: 'CLI stderr', text: run.stderr }])).toEqual([]);
+  }, 150_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLeapYear, parseCardDate, toCardDate } from '../../src/ktp/dates.ts';
+import { isLeapYear, isoToday, isRealDate, parseCardDate, toCardDate } from '../../src/ktp/dates.ts';
 
 describe('parseCardDate', () => {
   it.each([
@@ -80,5 +80,40 @@ describe('toCardDate', () => {
 
   it('refuses a value that is not ISO, as that is a bug upstream', () => {
     expect(() => toCardDate('01-01-1961')).toThrow(RangeError);
+  });
+});
+
+describe('dates at their edges (found by StrykerJS)', () => {
+  it('keeps the years a card can carry, 1800 to 2199 inclusive, and whole numbers only', () => {
+    expect(isRealDate(1800, 1, 1)).toBe(true);
+    expect(isRealDate(1799, 12, 31)).toBe(false);
+    expect(isRealDate(2199, 12, 31)).toBe(true);
+    expect(isRealDate(2200, 1, 1)).toBe(false);
+    expect(isRealDate(1990, 1.5, 1)).toBe(false);
+    expect(isRealDate(1990, 1, 1.5)).toBe(false);
+    expect(isRealDate(1990.5, 1, 1)).toBe(false);
+  });
+
+  it('isoToday is the UTC calendar day, months counted from 1', () => {
+    expect(isoToday(new Date(Date.UTC(2026, 0, 5, 23, 30)))).toBe('2026-01-05');
+    expect(isoToday(new Date(Date.UTC(2026, 11, 31)))).toBe('2026-12-31');
+  });
+
+  it('reads eight bare digits, spaces between them or around them, as DDMMYYYY', () => {
+    expect(parseCardDate(' 0101 1990 ')).toBe('1990-01-01');
+    expect(parseCardDate('31121999')).toBe('1999-12-31');
+    // Nine digits are not a bare date.
+    expect(parseCardDate('310121999')).toBeNull();
+  });
+
+  it('refuses blank text and a run of look-alike letters with fewer than four real digits', () => {
+    expect(parseCardDate('   ')).toBeNull();
+    expect(parseCardDate('SO-OB-SSSS')).toBeNull();
+    expect(parseCardDate('SO-OB-1SSS')).toBeNull();
+  });
+
+  it('toCardDate refuses ISO with anything before or after it', () => {
+    expect(() => toCardDate('x1990-01-01')).toThrow('toCardDate expects an ISO YYYY-MM-DD date');
+    expect(() => toCardDate('1990-01-01x')).toThrow('toCardDate expects an ISO YYYY-MM-DD date');
   });
 });

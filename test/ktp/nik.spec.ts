@@ -308,3 +308,34 @@ describe('checkNik: cross-checks against the printed card', () => {
     expect(messages).not.toMatch(/1999|150599|3273|0000 /);
   });
 });
+
+describe('checkNik at the edges of a date (found by StrykerJS)', () => {
+  const UNDER_17 = 'The NIK birth date makes the holder younger than 17, the age a KTP is issued at.';
+
+  it('is 17 on the 17th birthday, not the day before', () => {
+    // Born 15 June 2008 (a man): 17 on TODAY, 2025-06-15.
+    expect(checkNik(nik('150608'), UNKNOWN_CARD, TODAY).warnings).not.toContain(UNDER_17);
+    expect(checkNik(nik('160608'), UNKNOWN_CARD, TODAY).warnings).toContain(UNDER_17);
+    // Born 15 July 2007: 17 for eleven months already; born 15 May 2008: 17 a month ago.
+    expect(checkNik(nik('150707'), UNKNOWN_CARD, TODAY).warnings).not.toContain(UNDER_17);
+    expect(checkNik(nik('150508'), UNKNOWN_CARD, TODAY).warnings).not.toContain(UNDER_17);
+    // Born 15 July 2008: 16 until next month.
+    expect(checkNik(nik('150708'), UNKNOWN_CARD, TODAY).warnings).toContain(UNDER_17);
+  });
+
+  it('takes a birth on the very day the card is checked as this century’s, not the last', () => {
+    expect(checkNik(nik('150625'), UNKNOWN_CARD, TODAY).birthDate).toBe('2025-06-15');
+  });
+
+  it('accepts January and December, and refuses month 00 and 13', () => {
+    expect(checkNik(nik('150190'), UNKNOWN_CARD, TODAY).birthDate).toBe('1990-01-15');
+    expect(checkNik(nik('151290'), UNKNOWN_CARD, TODAY).birthDate).toBe('1990-12-15');
+    expect(checkNik(nik('150090'), UNKNOWN_CARD, TODAY).problems).toContain('The NIK birth month is not 01-12.');
+    expect(checkNik(nik('151390'), UNKNOWN_CARD, TODAY).problems).toContain('The NIK birth month is not 01-12.');
+  });
+
+  it('names 29 February of a common year, and only that, as the reason', () => {
+    expect(checkNik(nik('290201'), UNKNOWN_CARD, TODAY).problems).toContain('The NIK birth date is 29 February of a year that is not a leap year.');
+    expect(checkNik(nik('310401'), UNKNOWN_CARD, TODAY).problems).toContain('The NIK birth date is not a real calendar day.');
+  });
+});

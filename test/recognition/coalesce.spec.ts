@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCoalescer } from '../../src/recognition/coalesce.ts';
+import { CoalesceTimeoutError, createCoalescer, SharingUnavailableError } from '../../src/recognition/coalesce.ts';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -148,5 +148,12 @@ describe('createCoalescer', () => {
     await coalescer.run('k', async () => 'v', signal);
     expect(added).toEqual(['abort']);
     expect(removed).toEqual(['abort']);
+  });
+});
+
+describe('the errors a coalescer throws', () => {
+  it('name themselves, so that a log or a thrown stack says which one it was', () => {
+    expect(new CoalesceTimeoutError('waited').name).toBe('CoalesceTimeoutError');
+    expect(new SharingUnavailableError('down').name).toBe('SharingUnavailableError');
   });
 });

@@ -94,3 +94,54 @@ describe('inspectImage', () => {
     expect(isErrorOutcome(inspectImage(await testPng(8)))).toBe(false);
   });
 });
+
+describe('sniffFormat and the completeness checks, byte by byte (found by StrykerJS)', () => {
+  /** A minimal BMP header: "BM", the pixel data offset at 10 and the DIB header size at 14. */
+  function bmpHeader(length: number, pixelOffset: number, dibSize = 40): Uint8Array {
+    const bytes = new Uint8Array(length);
+    bytes.set([0x42, 0x4d]);
+    new DataView(bytes.buffer).setUint32(10, pixelOffset, true);
+    new DataView(bytes.buffer).setUint32(14, dibSize, true);
+    return bytes;
+  }
+
+  it('needs all three bytes of the JPEG signature', () => {
+    expect(sniffFormat(Uint8Array.of(0xff, 0xd8, 0xff))).toBe('jpeg');
+    for (const bytes of [Uint8Array.of(0x00, 0xd8, 0xff), Uint8Array.of(0xff, 0x00, 0xff), Uint8Array.of(0xff, 0xd8, 0x00), Uint8Array.of(0xff, 0xd8)]) {
+      expect(sniffFormat(bytes)).toBeNull();
+    }
+  });
+
+  it('needs all eight bytes of the PNG signature', () => {
+    const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+    expect(sniffFormat(Uint8Array.from(signature))).toBe('png');
+    expect(sniffFormat(Uint8Array.from(signature.slice(0, 7)))).toBeNull();
+    expect(sniffFormat(Uint8Array.from([...signature.slice(0, 7), 0x0b]))).toBeNull();
+  });
+
+  it('needs "BM" and 26 bytes for a BMP, and its pixel data to start inside the file', () => {
+    expect(sniffFormat(bmpHeader(26, 26))).toBe('bmp');
+    expect(sniffFormat(bmpHeader(25, 25))).toBeNull();
+    const notB = bmpHeader(26, 26);
+    notB[0] = 0x41;
+    expect(sniffFormat(notB)).toBeNull();
+    const notM = bmpHeader(26, 26);
+    notM[1] = 0x4e;
+    expect(sniffFormat(notM)).toBeNull();
+    // The offset read as a 32-bit little-endian number: each of its four bytes counts.
+    expect(inspectImage(bmpHeader(54, 54))).toMatchObject({ format: 'bmp' });
+    expect(inspectImage(bmpHeader(54, 55))).toMatchObject({ code: 'IMAGE_INVALID_FORMAT' });
+    for (const offset of [0x100 + 54, 0x10000 + 54, 0x1000000 + 54]) {
+      expect(inspectImage(bmpHeader(54, offset)), String(offset)).toMatchObject({ code: 'IMAGE_INVALID_FORMAT' });
+    }
+  });
+
+  it('finds a JPEG end marker only within the last 64 bytes, and a PNG IEND only where it belongs', async () => {
+    const jpeg = await testJpeg(130);
+    const padded = (n: number) => Uint8Array.from([...jpeg, ...new Uint8Array(n)]);
+    expect(inspectImage(padded(62))).toMatchObject({ format: 'jpeg' });
+    expect(inspectImage(padded(63))).toMatchObject({ code: 'IMAGE_INVALID_FORMAT' });
+    // A PNG signature with nothing after it has no IEND chunk.
+    expect(inspectImage(Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x49, 0x45, 0x4e, 0x44, 0, 0, 0, 0))).toMatchObject({ code: 'IMAGE_INVALID_FORMAT' });
+  });
+});

@@ -105,6 +105,12 @@ describe('createMemoryCache', () => {
     const cache = createMemoryCache<ProviderOutcome>({ maxBytes: 0 });
     await cache.set('k', fail(1));
     expect(await cache.get('k')).toBeUndefined();
+    expect(await cache.delete('k')).toBe(false);
+  });
+
+  it('counts the key in an entry’s size, as the heap holds it too', () => {
+    const value = fail(1);
+    expect(estimateEntryBytes(value, 'k'.repeat(200))).toBe(estimateEntryBytes(value, 'k') + estimateBytes('k'.repeat(200)) - estimateBytes('k'));
   });
 });
 

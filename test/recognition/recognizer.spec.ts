@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contentHash } from '../../src/recognition/content-hash.ts';
 import { createMemoryCache } from '../../src/recognition/memory-cache.ts';
+import type { KeyValueCache } from '../../src/recognition/key-value-cache.ts';
 import { ocrError, type ProviderOutcome } from '../../src/outcome.ts';
 import { createRecognizer } from '../../src/recognition/recognizer.ts';
 import { CoalesceTimeoutError, SharingUnavailableError } from '../../src/recognition/coalesce.ts';
@@ -213,5 +214,60 @@ describe('createRecognizer', () => {
     });
     expect(await recognizer.recognize(await testPng(113, 64, 64))).toMatchObject({ kind: 'identity' });
     expect(provider.calls).toHaveLength(1);
+  });
+});
+
+describe('createRecognizer: what is kept, for how long, and what can be looked up (found by StrykerJS)', () => {
+  it('keeps the offline engine’s free answers that will not change: an identity and a FAIL', async () => {
+    for (const [seed, answer] of [
+      [120, { ...identity(), charged: false }],
+      [121, ocrError('FAIL', 'no KTP in this image', { charged: false })],
+    ] as const) {
+      const { recognizer, provider } = setup(() => answer);
+      const image = await testPng(seed);
+      expect(await recognizer.recognize(image)).toMatchObject({ kind: answer.kind, charged: false, cached: false });
+      expect(await recognizer.recognize(image)).toMatchObject({ kind: answer.kind, charged: false, cached: true });
+      expect(provider.calls).toHaveLength(1);
+    }
+  });
+
+  it('hands the configured TTL to the cache with every outcome it keeps, and none when unset', async () => {
+    const sets: unknown[] = [];
+    const recording = (): KeyValueCache<ProviderOutcome> => {
+      const inner = createMemoryCache<ProviderOutcome>();
+      return { ...inner, set: (key, value, options) => (sets.push(options), inner.set(key, value, options)) };
+    };
+    await createRecognizer({ provider: scriptedProvider(), cache: recording(), ttlSeconds: 30 }).recognize(await testPng(122));
+    await createRecognizer({ provider: scriptedProvider(), cache: recording() }).recognize(await testPng(123));
+    expect(sets).toEqual([{ ttl: 30 }, undefined]);
+  });
+
+  it('peek(hash): a kept answer by its content hash, marked cached; nothing for an unknown hash or another provider', async () => {
+    const { recognizer, cache } = setup();
+    const image = await testPng(124);
+    const hash = contentHash(image);
+    expect(await recognizer.peek(hash)).toBeUndefined();
+    await recognizer.recognize(image);
+    expect(await recognizer.peek(hash)).toMatchObject({ kind: 'identity', cached: true, contentHash: hash });
+    const other = createRecognizer({ provider: scriptedProvider('other'), cache });
+    expect(await other.peek(hash)).toBeUndefined();
+  });
+
+  it('says why a flight could not be shared, and throws what is not a sharing failure', async () => {
+    const provider = scriptedProvider();
+    const image = await testPng(125);
+    const failing = (error: Error) => createRecognizer({ provider, cache: createMemoryCache<ProviderOutcome>(), coalescer: { size: 0, run: async () => Promise.reject(error) } });
+    expect(await failing(new CoalesceTimeoutError('x')).recognize(image)).toMatchObject({
+      message: 'an identical image is being recognised by another gateway replica; retry shortly',
+    });
+    expect(await failing(new SharingUnavailableError('x')).recognize(image)).toMatchObject({
+      message: 'the shared cache is unreachable and is required before a paid call; retry shortly',
+    });
+    await expect(failing(new Error('a bug')).recognize(image)).rejects.toThrow('a bug');
+  });
+
+  it('hashes the bytes with SHA-256, as hex', () => {
+    // The digest of "abc" from FIPS 180-2, appendix B.1.
+    expect(contentHash(new TextEncoder().encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
 });

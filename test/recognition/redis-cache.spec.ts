@@ -162,4 +162,34 @@ describeRedis('the Redis cache (machine Redis, own prefix)', () => {
       await broken.close();
     }
   });
+
+  it('tiered: a miss in both levels is a miss; delete removes from both, says whether either held it, and survives Redis down', async () => {
+    const l1 = createMemoryCache<ProviderOutcome>();
+    const errors: string[] = [];
+    const tiered = createTieredCache({ l1, l2: cache(), onL2Error: (_e, op) => errors.push(op) });
+    expect(await tiered.get(cacheKey(15))).toBeUndefined();
+    expect(await l1.get(cacheKey(15))).toBeUndefined();
+
+    await tiered.set(cacheKey(16), outcome, { ttl: 60 });
+    expect(await tiered.delete(cacheKey(16))).toBe(true);
+    expect(await l1.get(cacheKey(16))).toBeUndefined();
+    expect(await cache().get(cacheKey(16))).toBeUndefined();
+    expect(await tiered.delete(cacheKey(16))).toBe(false);
+    // Held only by Redis (another replica wrote it): still reported as deleted.
+    await cache().set(cacheKey(17), outcome, { ttl: 60 });
+    expect(await tiered.delete(cacheKey(17))).toBe(true);
+
+    const broken = createRedisLink({ url: 'redis://127.0.0.1:1', prefix });
+    try {
+      const offline = createTieredCache({ l1, l2: createRedisCache<ProviderOutcome>({ link: broken, keys: key }), onL2Error: (_e, op) => errors.push(op) });
+      await l1.set(cacheKey(18), outcome);
+      expect(await offline.delete(cacheKey(18))).toBe(true);
+      expect(await l1.get(cacheKey(18))).toBeUndefined();
+      // Held nowhere that answered: not reported as deleted.
+      expect(await offline.delete(cacheKey(19))).toBe(false);
+      expect(errors).toEqual(['delete', 'delete']);
+    } finally {
+      await broken.close();
+    }
+  });
 });

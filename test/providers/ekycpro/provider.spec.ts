@@ -101,15 +101,15 @@ describe('ekycpro provider: every upstream answer', () => {
     expect(calls).toBe(1);
   });
 
-  it('a hang past the timeout → UPSTREAM_UNAVAILABLE after about the timeout, sent once only', async () => {
-    const started = Date.now();
+  it('a hang past the timeout → UPSTREAM_UNAVAILABLE once the timeout is reached, sent once only', async () => {
+    // Order, not milliseconds: a timer queued for half the timeout fires before the answer.
+    let halfway = false;
+    setTimeout(() => (halfway = true), 100);
     const { outcome, calls } = await recognizeOnce({ kind: 'hang' }, { timeoutMs: 200 });
-    const elapsed = Date.now() - started;
     expect(outcome).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: true });
     expect((outcome as { message: string }).message).toMatch(/did not answer within 200 ms.*may have been charged/);
     expect(calls).toBe(1);
-    expect(elapsed).toBeGreaterThanOrEqual(190);
-    expect(elapsed).toBeLessThan(3_000);
+    expect(halfway).toBe(true);
   });
 
   it('a slow answer within the timeout is still taken', async () => {
@@ -176,17 +176,16 @@ describe('ekycpro provider: circuit breaker', () => {
     }
     expect(fake.calls.length - before).toBe(3);
 
-    // Open: answered without a call, fast.
-    fake.behaviour = () => ({ kind: 'ok' });
-    const started = Date.now();
+    // Open: answered without a call (so without waiting on the upstream).
+    fake.behaviour = () => ({ kind: 'hang' });
     for (let i = 0; i < 5; i++) {
       const { bytes, info } = await image();
       const outcome = await p.recognize(bytes, info);
       expect(outcome).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', charged: false, retryable: true });
       expect((outcome as { message: string }).message).toContain('circuit open');
     }
-    expect(Date.now() - started).toBeLessThan(500);
     expect(fake.calls.length - before).toBe(3);
+    fake.behaviour = () => ({ kind: 'ok' });
 
     // Half-open after the cooldown: one trial goes out, succeeds and closes the circuit.
     now += 5_000;

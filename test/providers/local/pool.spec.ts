@@ -27,9 +27,12 @@ describe('the local provider’s worker pool (fake engine)', () => {
     await provider.warmUp();
     const running = provider.recognize(job('s', 20), image);
     const queued = provider.recognize(job('s', 1), image);
-    const started = performance.now();
+    const settled: string[] = [];
+    void running.then(() => settled.push('running'));
+    void queued.then(() => settled.push('queued'));
     const refused = await provider.recognize(job('s', 1), image);
-    expect(performance.now() - started).toBeLessThan(50);
+    // "At once" as an order, not a duration: refused while the job ahead of it still runs.
+    expect(settled).toEqual([]);
     expect(refused).toEqual({ kind: 'error', code: 'INNER_ERROR', message: 'the OCR engine is busy, retry shortly', charged: false, retryable: true });
     expect(await running).toMatchObject({ message: 'the OCR engine failed on this image' });
     await queued;
@@ -100,9 +103,8 @@ describe('the local provider’s worker pool (fake engine)', () => {
   it('answers a job that overruns the timeout at once, and replaces its worker once the run ends', async () => {
     provider = createLocalProvider({ poolSize: 1, jobTimeoutMs: 150, workerUrl: fakeWorker });
     await provider.warmUp();
-    const started = performance.now();
+    // The fake worker's answer to this job would say 'job 1'; the timeout answers before it.
     const slow = await provider.recognize(job('s', 60), image);
-    expect(performance.now() - started).toBeLessThan(500);
     expect(slow).toMatchObject({ kind: 'error', code: 'INNER_ERROR', retryable: true, message: expect.stringContaining('too long') });
     // Not ready while the overrunning worker finishes and its replacement loads.
     expect(provider.isReady()).toBe(false);
@@ -138,9 +140,8 @@ describe('the local provider’s worker pool (fake engine)', () => {
     await pool.start();
     const wedged = pool.run(job('h'), 'jpeg');
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const started = performance.now();
+    // The wedged job never answers: close() resolving at all (before the test's timeout) is the proof.
     await pool.close();
-    expect(performance.now() - started).toBeLessThan(1500);
     expect(await wedged).toEqual({ kind: 'closed' });
   });
 
