@@ -43,6 +43,26 @@ export interface GatewayConfig {
     maxBytes: number;
     /** `CACHE_TTL_SECONDS`, default 86400 (a day): a KTP is personal data, keep it no longer than useful. */
     ttlSeconds: number;
+    /**
+     * `CACHE_SCOPE`: `client` (default) keeps and coalesces answers per client, so the cache tells
+     * no client what another uploaded; `shared` answers every client from one entry per image.
+     */
+    scope: 'client' | 'shared';
+  };
+  /** Who may call, and how much (issue 9). Open (one anonymous client) when no keys and no JWT are configured. */
+  access: {
+    /** `API_KEYS_FILE`: a JSON array of client keys, reloaded on SIGHUP. */
+    apiKeysFile: string | undefined;
+    /** `ALLOW_ANONYMOUS`, default false: lets `NODE_ENV=production` start with no keys and no JWT. */
+    allowAnonymous: boolean;
+    /** `NODE_ENV=production`: the server refuses to start open unless `allowAnonymous`. */
+    production: boolean;
+    /** `CORS_ORIGINS`: comma-separated origins allowed with credentials. Unset: any origin, never with credentials. */
+    corsOrigins: string[] | undefined;
+    /** `RATE_LIMIT_PER_MINUTE`: recognitions per minute for a client whose key sets none. Unset: no limit. */
+    requestsPerMinute: number | undefined;
+    /** `PAID_CALLS_PER_DAY`: charged paid-API calls per UTC day for a client whose key sets none. Unset: no budget. */
+    paidCallsPerDay: number | undefined;
   };
   /** Redis as the replicas' shared memory and work queue. Everything here is off unless `REDIS_URL` is set. */
   redis: {
@@ -191,7 +211,9 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     cache: {
       maxBytes: integer(env, 'CACHE_MAX_BYTES', 64 * 1024 * 1024, { min: 0 }),
       ttlSeconds: integer(env, 'CACHE_TTL_SECONDS', 86_400, { min: 1 }),
+      scope: oneOf(env, 'CACHE_SCOPE', ['client', 'shared'] as const, 'client'),
     },
+    access: access(env),
     redis: {
       url: redisUrl,
       prefix: env.REDIS_PREFIX?.trim() || 'ktp',
@@ -234,6 +256,31 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       maxAspect: integer(env, 'IMAGE_MAX_ASPECT', 8, { min: 1 }),
     },
   };
+}
+
+function access(env: Env): GatewayConfig['access'] {
+  const apiKeysFile = env.API_KEYS_FILE?.trim() || undefined;
+  const allowAnonymous = boolean(env, 'ALLOW_ANONYMOUS', false);
+  const origins = env.CORS_ORIGINS?.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins ?? []) {
+    // Compared as exact strings with the browser's Origin header: scheme, host and port, no path.
+    if (origin === '*' || !/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError(`CORS_ORIGINS must list origins such as https://app.example.com, got "${origin}"`);
+  }
+  return {
+    apiKeysFile,
+    allowAnonymous,
+    production: env.NODE_ENV === 'production',
+    corsOrigins: origins?.length ? origins : undefined,
+    requestsPerMinute: optionalInteger(env, 'RATE_LIMIT_PER_MINUTE', { min: 1 }),
+    paidCallsPerDay: optionalInteger(env, 'PAID_CALLS_PER_DAY', { min: 0 }),
+  };
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const text = env[name]?.trim().toLowerCase();
+  if (!text) return fallback;
+  if (!(values as readonly string[]).includes(text)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${text}"`);
+  return text as T;
 }
 
 function serverLimits(env: Env): GatewayConfig['server'] {

@@ -3,6 +3,13 @@ import { createFetch } from '@whatwg-node/fetch';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaInitialContext, type YogaServerInstance, type YogaServerOptions } from 'graphql-yoga';
+import type { Redis } from 'ioredis';
+import { createAuthenticator, type Authenticate } from './access/authenticate.ts';
+import { isRefusal, type AuthRefusal, type Client } from './access/client.ts';
+import { corsOptions } from './access/cors.ts';
+import { createKeyStore, type KeyStore } from './access/key-store.ts';
+import { createSpendLimits } from './access/spend-limits.ts';
+import { clientOf, unauthorized, useClientAuth, type ClientContext } from './access/use-client-auth.ts';
 import type { GatewayConfig } from './config.ts';
 import { graphiqlOptions } from './ecosystem/graphiql.ts';
 import { ecosystemPlugins } from './ecosystem/plugins.ts';
@@ -32,6 +39,8 @@ export interface GatewayOptions {
     GatewayConfig,
     'cache' | 'maxRequestBytes' | 'maxRecognitionsPerOperation' | 'graphiql' | 'restApiKeys' | 'ecosystem' | 'graphqlLimits' | 'imageLimits' | 'maxBufferedBytes'
   > & {
+    /** Client keys, CORS and limits; default: open, no limits, permissive CORS without credentials. */
+    access?: GatewayConfig['access'];
     /** The key the gateway itself sends upstream: never accepted from a client, even if listed in `restApiKeys`. */
     ekycpro?: Pick<GatewayConfig['ekycpro'], 'apiKey'>;
   };
@@ -43,10 +52,14 @@ export interface GatewayOptions {
   /** Who may read a recognition back by content hash on the subgraph path. Default: only what it was answered. */
   references?: RecognitionReferences;
   /**
-   * Names the caller of a subgraph-path request for `references`. Default: one name for every
-   * caller, the gateway in front; client identity, once it exists, names each client here.
+   * Names the caller of a subgraph-path request for `references`. Default: the authenticated
+   * client's id (on an open server, one name for every caller).
    */
   callerOf?: (request: Request) => string;
+  /** The client keys; default: loaded from `config.access.apiKeysFile` and `config.restApiKeys`. */
+  keys?: KeyStore;
+  /** Where limit counters live so they hold across replicas (the shared memory's Redis); default this process. */
+  counters?: { client: Redis; prefix: string };
   /** Defaults to per-process coalescing; with Redis, leases across replicas. */
   coalescer?: Coalescer<Flight>;
   /** What else `/readyz` reports on (Redis, the OCR worker fleet); each may make the gateway unready. */
@@ -62,10 +75,14 @@ export interface ReadinessCheck {
 export interface Gateway {
   /** Fetch-API handler for every route; also a Node `(req, res)` listener. */
   handler: ServerAdapter<Record<string, never>, { handle(request: Request): Promise<Response> }>;
-  yoga: YogaServerInstance<BufferedBodyContext, GraphQLContext>;
+  yoga: YogaServerInstance<ServerContext, GraphQLContext>;
   /** The federation subgraph on `config.ecosystem.subgraphPath`, when it is served. */
-  subgraphYoga: YogaServerInstance<BufferedBodyContext, GraphQLContext> | undefined;
+  subgraphYoga: YogaServerInstance<ServerContext, GraphQLContext> | undefined;
   recognizer: Recognizer;
+  /** The client keys in force; `reload()` on SIGHUP. */
+  keys: KeyStore;
+  /** True when no keys are configured: every request is the anonymous client. */
+  open: boolean;
   /** Bytes of request bodies held right now, across every request in flight (`MAX_BUFFERED_BYTES`). */
   bufferedBytes: ByteBudget;
   close(): Promise<void>;
@@ -73,17 +90,28 @@ export interface Gateway {
 
 export const GRAPHQL_PATH = '/graphql';
 
+/** What the gateway hands Yoga beside each request: the body it already read, and who sent it. */
+type ServerContext = BufferedBodyContext & ClientContext;
+
 /**
  * Builds the whole gateway from injected parts: the provider (a paid API URL, a fake one in tests,
  * or the local engine) and the cache. `server.ts` adds only the socket and the signals.
  */
-export function createGateway({ config, provider, cache, coalescer, readiness = [], persistedQueries, references, callerOf }: GatewayOptions): Gateway {
+export function createGateway({ config, provider, cache, coalescer, readiness = [], persistedQueries, references, callerOf, keys: givenKeys, counters }: GatewayOptions): Gateway {
+  const keys = givenKeys ?? createKeyStore({ file: config.access?.apiKeysFile, restApiKeys: config.restApiKeys, upstreamApiKey: config.ekycpro?.apiKey });
+  const authenticate: Authenticate = createAuthenticator({ keys });
   const recognizer = createRecognizer({
     provider,
     cache: cache ?? createMemoryCache<ProviderOutcome>({ maxBytes: config.cache.maxBytes }),
     coalescer,
     ttlSeconds: config.cache.ttlSeconds,
     imageLimits: config.imageLimits,
+    cacheScope: config.cache.scope,
+    spend: createSpendLimits({
+      redis: counters,
+      defaultRequestsPerMinute: config.access?.requestsPerMinute,
+      defaultPaidCallsPerDay: config.access?.paidCallsPerDay,
+    }),
   });
   // One store for both GraphQL endpoints.
   const persistedQueryStore = persistedQueries ?? createPersistedQueryStore();
@@ -91,7 +119,8 @@ export function createGateway({ config, provider, cache, coalescer, readiness = 
   const graphqlOptions = {
     schema: clientSchema,
     graphqlEndpoint: GRAPHQL_PATH,
-    context: ({ request }: YogaInitialContext) => createGraphQLContext(recognizer, request.signal),
+    context: ({ request }: YogaInitialContext) => createGraphQLContext(recognizer, request.signal, undefined, clientOf(request)),
+    cors: corsOptions(config.access?.corsOrigins),
     graphiql: config.graphiql ? (request: Request) => graphiqlOptions(request, GRAPHQL_PATH) : false,
     // Bundled assets: GraphiQL loads with no request to any other host.
     renderGraphiQL,
@@ -107,6 +136,8 @@ export function createGateway({ config, provider, cache, coalescer, readiness = 
       formDataLimits: { files: 1, fileSize: config.maxRequestBytes, fieldSize: config.graphqlLimits.maxJsonBodyBytes },
     }),
     plugins: [
+      // First: nothing is parsed, validated or counted for a request that names no client.
+      useClientAuth({ authenticate }),
       // Apollo Client's upload link users are told to send `Apollo-Require-Preflight`; accept both.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
       useQueryLimits(config.graphqlLimits),
@@ -118,8 +149,8 @@ export function createGateway({ config, provider, cache, coalescer, readiness = 
     ],
     // No request logging: variables and errors may carry personal data.
     logging: 'warn',
-  } satisfies YogaServerOptions<BufferedBodyContext, GraphQLContext>;
-  const yoga = createYoga<BufferedBodyContext, GraphQLContext>(graphqlOptions);
+  } satisfies YogaServerOptions<ServerContext, GraphQLContext>;
+  const yoga = createYoga<ServerContext, GraphQLContext>(graphqlOptions);
 
   // The federation subgraph, for a gateway: the same server and plugins, the schema with
   // `_service` and `_entities`, and the record of who may read a recognition back by its hash.
@@ -128,20 +159,21 @@ export function createGateway({ config, provider, cache, coalescer, readiness = 
   const subgraphYoga =
     subgraphPath === undefined
       ? undefined
-      : createYoga<BufferedBodyContext, GraphQLContext>({
+      : createYoga<ServerContext, GraphQLContext>({
           ...graphqlOptions,
           schema: subgraphSchema,
           graphqlEndpoint: subgraphPath,
           graphiql: false,
-          context: ({ request }) =>
-            createGraphQLContext(recognizer, request.signal, { access: entityReferences, caller: callerOf?.(request) ?? 'gateway' }),
+          context: ({ request }) => {
+            const client = clientOf(request);
+            return createGraphQLContext(recognizer, request.signal, { access: entityReferences, caller: callerOf?.(request) ?? client.id }, client);
+          },
         });
 
   const bufferedBytes = createByteBudget(config.maxBufferedBytes);
   const contractEndpoint = createContractEndpoint({
     recognizer,
-    clientApiKeys: config.restApiKeys,
-    upstreamApiKey: config.ekycpro?.apiKey,
+    authenticate,
     maxRequestBytes: config.maxRequestBytes,
     bufferedBytes,
   });
@@ -160,9 +192,15 @@ export function createGateway({ config, provider, cache, coalescer, readiness = 
       body.ready = ready;
       return Response.json(body, { status: ready ? 200 : 503 });
     }
-    if (pathname === CONTRACT_PATH) return contractEndpoint(request);
+    if (request.method === 'OPTIONS') return yoga.fetch(request);
+    // Who is asking, from the headers alone, before a body byte is read: a refused client costs nothing.
+    // Not awaited when it need not be: the body must start being read in this tick (see Authenticate).
+    const found = request.method === 'POST' ? authenticatePost(request) : undefined;
+    const client: Client | null | undefined = found instanceof Promise ? await found : found;
+    if (client === null) return pathname === CONTRACT_PATH ? contractEndpoint(request) : unauthorized(refusalOf.get(request) ?? 'invalid credentials');
+    if (pathname === CONTRACT_PATH) return contractEndpoint(request, client ?? undefined);
     const target = subgraphYoga && pathname === subgraphPath ? subgraphYoga : yoga;
-    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return target.fetch(request);
+    if (request.method === 'GET' || request.method === 'HEAD') return target.fetch(request);
 
     // Only an upload needs megabytes; a JSON operation is a few hundred bytes, and every byte of it
     // is parsed (JSON, then GraphQL) on the event loop.
@@ -187,13 +225,27 @@ export function createGateway({ config, provider, cache, coalescer, readiness = 
       }
       // Nobody is left to read an answer; this one only ends the handler.
       if (body === ABORTED) return new Response(null, { status: 400, headers: { connection: 'close' } });
-      return await target.fetch(new URL(request.url), { method: request.method, headers: request.headers, body, signal: request.signal }, { rawBody: body });
+      return await target.fetch(new URL(request.url), { method: request.method, headers: request.headers, body, signal: request.signal }, { rawBody: body, client });
     } finally {
       lease.release();
     }
   };
 
+  // POSTs to the GraphQL paths and the REST contract; `null` when refused (why, in `refusalOf`).
+  const refusalOf = new WeakMap<Request, string>();
+  function authenticatePost(request: Request): Client | null | Promise<Client | null> {
+    const found = authenticate(request.headers);
+    const settle = (answer: Client | AuthRefusal) => {
+      if (!isRefusal(answer)) return answer;
+      refusalOf.set(request, answer.message);
+      return null;
+    };
+    return found instanceof Promise ? found.then(settle) : settle(found);
+  }
+
   return {
+    keys,
+    open: !keys.configured,
     handler: createServerAdapter<Record<string, never>, { handle(request: Request): Promise<Response> }>({ handle }),
     yoga,
     subgraphYoga,

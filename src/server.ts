@@ -1,3 +1,4 @@
+import { ApiKeysError } from './access/api-keys.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createGateway, GRAPHQL_PATH } from './gateway.ts';
 import { createNodeServer } from './http/node-server.ts';
@@ -21,7 +22,19 @@ async function main(): Promise<void> {
       })
     : undefined;
   const provider = await createProvider(config, { log });
-  const gateway = createGateway({ config, provider, cache: shared?.cache, coalescer: shared?.coalescer, readiness: shared ? [shared.readiness] : [] });
+  const gateway = createGateway({
+    config,
+    provider,
+    cache: shared?.cache,
+    coalescer: shared?.coalescer,
+    readiness: shared ? [shared.readiness] : [],
+    // Limits hold across replicas through the shared memory's connection.
+    counters: shared ? { client: shared.link.client, prefix: config.redis.prefix } : undefined,
+  });
+  // An open server in production is a bill anyone can run up: it has to be asked for by name.
+  if (gateway.open && config.access.production && !config.access.allowAnonymous) {
+    throw new ConfigError('NODE_ENV=production with no client keys: set API_KEYS_FILE (or REST_API_KEYS), or ALLOW_ANONYMOUS=true to serve anyone who can reach the port');
+  }
   const { server, shutdown } = createNodeServer(gateway.handler, config.server);
 
   let stopping = false;
@@ -40,17 +53,25 @@ async function main(): Promise<void> {
   // Before the socket opens and the line below announces it: a signal from then on is graceful.
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Rotating a key needs no restart; a broken file leaves the last good keys in force.
+  process.on('SIGHUP', () => {
+    const reloaded = gateway.keys.reload();
+    console.warn(reloaded.ok ? `ktp-gateway: SIGHUP: ${reloaded.clients} client keys loaded` : `ktp-gateway: SIGHUP: keys not reloaded, the last good ones stay in force: ${reloaded.reason}`);
+  });
 
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   console.log(`ktp-gateway: provider "${provider.name}", GraphQL on http://localhost:${port}${GRAPHQL_PATH}, REST on http://localhost:${port}/v1/id_ocr/general`);
+  if (gateway.open) {
+    console.warn('ktp-gateway: open: no client keys (API_KEYS_FILE) configured, so anyone who can reach this port may recognise, and spend');
+  }
   if (provider.name === 'ekycpro' && !config.ekycpro.apiKey) {
     console.warn('ktp-gateway: EKYCPRO_API_KEY is not set; recognitions will answer UPSTREAM_UNAVAILABLE until it is.');
   }
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? `ktp-gateway: ${error.message}` : error);
+  console.error(error instanceof ConfigError || error instanceof ApiKeysError ? `ktp-gateway: ${error.message}` : error);
   process.exit(1);
 });

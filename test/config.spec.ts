@@ -18,7 +18,8 @@ describe('loadConfig', () => {
         maxQueue: 64,
       },
       local: { workers: undefined, maxQueue: undefined },
-      cache: { maxBytes: 64 * 1024 * 1024, ttlSeconds: 86_400 },
+      cache: { maxBytes: 64 * 1024 * 1024, ttlSeconds: 86_400, scope: 'client' },
+      access: { apiKeysFile: undefined, allowAnonymous: false, production: false, corsOrigins: undefined, requestsPerMinute: undefined, paidCallsPerDay: undefined },
       redis: { url: undefined, prefix: 'ktp', keys: undefined, required: false, maxValueBytes: 65_536, leaseMs: 10_000, waitMs: 60_000 },
       ocrQueue: { mode: 'local', lockMs: 30_000 },
       maxRequestBytes: 8 * 1024 * 1024,
@@ -224,5 +225,37 @@ describe('loadConfig', () => {
 
   it('does not echo a malformed URL, which may carry credentials', () => {
     expect(() => loadConfig({ EKYCPRO_URL: 'http//user:pass@host' })).toThrow(/^EKYCPRO_URL must be an absolute URL$/);
+  });
+});
+
+describe('access settings (issue 9)', () => {
+  it('reads keys, limits, CORS origins and the cache scope', () => {
+    const config = loadConfig({
+      API_KEYS_FILE: '/etc/ktp/keys.json',
+      ALLOW_ANONYMOUS: 'true',
+      NODE_ENV: 'production',
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:3000',
+      RATE_LIMIT_PER_MINUTE: '60',
+      PAID_CALLS_PER_DAY: '0',
+      CACHE_SCOPE: 'shared',
+    });
+    expect(config.access).toEqual({
+      apiKeysFile: '/etc/ktp/keys.json',
+      allowAnonymous: true,
+      production: true,
+      corsOrigins: ['https://app.example.com', 'http://localhost:3000'],
+      requestsPerMinute: 60,
+      paidCallsPerDay: 0,
+    });
+    expect(config.cache.scope).toBe('shared');
+  });
+
+  it.each([
+    ['CACHE_SCOPE', 'global', /CACHE_SCOPE must be one of client, shared/],
+    ['CORS_ORIGINS', '*', /CORS_ORIGINS must list origins/],
+    ['CORS_ORIGINS', 'https://app.example.com/path', /CORS_ORIGINS must list origins/],
+    ['RATE_LIMIT_PER_MINUTE', '0', /RATE_LIMIT_PER_MINUTE must be an integer/],
+  ])('%s=%s is refused', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
 });

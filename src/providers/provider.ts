@@ -15,6 +15,8 @@ export interface ImageInfo {
 export interface KtpProvider {
   /** `ekycpro` or `local`; namespaces cache keys so two providers never share answers. */
   readonly name: string;
+  /** True when its calls may be charged (the paid API): only these spend a client's daily budget. Default false. */
+  readonly paid?: boolean;
   /**
    * Recognise an image that already passed inspection (known format, within the size limit).
    * `signal` aborts work nobody waits for any more; a provider that has already spent money

@@ -32,7 +32,7 @@ async function startServer(env: Record<string, string> = {}): Promise<{ child: C
       KTP_PROVIDER: 'ekycpro',
       EKYCPRO_URL: fake.url,
       EKYCPRO_API_KEY: FAKE_API_KEY,
-      NODE_ENV: 'production',
+      NODE_ENV: 'production', ALLOW_ANONYMOUS: 'true',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -63,6 +63,7 @@ export async function startGatewayServer(options: GatewayServerOptions = {}): Pr
   const waiters: { count: number; resolve: () => void }[] = [];
   const provider: KtpProvider = {
     name: ekycpro.name,
+    paid: true,
     isReady: () => ekycpro.isReady?.() ?? true,
     async recognize(bytes, image, signal) {
       try {

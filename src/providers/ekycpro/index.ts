@@ -75,6 +75,7 @@ export function createEkycproProvider(options: EkycproProviderOptions): KtpProvi
 
   return {
     name: 'ekycpro',
+    paid: true,
     isReady: () => options.apiKey !== undefined,
     async recognize(bytes, _image, signal) {
       const apiKey = options.apiKey;
