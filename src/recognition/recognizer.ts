@@ -174,7 +174,7 @@ export function createRecognizer({
           const callStartedAt = performance.now();
           let outcome: ProviderOutcome;
           try {
-            outcome = await provider.recognize(bytes, image, workSignal);
+            outcome = await provider.recognize(bytes, image, workSignal, { client: caller.id });
           } catch (error) {
             await reserved?.settle(false);
             throw error;
