@@ -49,6 +49,15 @@ export interface GatewayConfig {
      */
     scope: 'client' | 'shared';
   };
+  /** Metrics and logs (issue 9). */
+  observability: {
+    /** `LOG_LEVEL`, default `info`: one JSON line per request and per paid call. `silent` turns logging off. */
+    logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+    /** `METRICS`, default true: Prometheus series at `/metrics`. */
+    metrics: boolean;
+    /** `METRICS_PORT`: serve `/metrics` on this port only (and not on the main one). Unset: the main port. */
+    metricsPort: number | undefined;
+  };
   /** Who may call, and how much (issue 9). Open (one anonymous client) when no keys and no JWT are configured. */
   access: {
     /** `API_KEYS_FILE`: a JSON array of client keys, reloaded on SIGHUP. */
@@ -214,6 +223,11 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       scope: oneOf(env, 'CACHE_SCOPE', ['client', 'shared'] as const, 'client'),
     },
     access: access(env),
+    observability: {
+      logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+      metrics: boolean(env, 'METRICS', true),
+      metricsPort: optionalInteger(env, 'METRICS_PORT', { min: 0, max: 65535 }),
+    },
     redis: {
       url: redisUrl,
       prefix: env.REDIS_PREFIX?.trim() || 'ktp',
@@ -303,7 +317,7 @@ function subgraphPath(env: Env, fallback: string | undefined): string | undefine
   const text = env.SUBGRAPH_PATH?.trim();
   if (!text) return fallback;
   if (['off', 'false', '0', 'no'].includes(text.toLowerCase())) return undefined;
-  const reserved = ['/graphql', '/healthz', '/readyz', '/v1/id_ocr/general'];
+  const reserved = ['/graphql', '/healthz', '/readyz', '/metrics', '/v1/id_ocr/general'];
   if (!/^\/[A-Za-z0-9._~/-]*$/.test(text) || reserved.includes(text.replace(/\/+$/, ''))) {
     throw new ConfigError(`SUBGRAPH_PATH must be a path such as /subgraph (not one of ${reserved.join(', ')}), or off`);
   }

@@ -11,6 +11,9 @@ import { createKeyStore, type KeyStore } from './access/key-store.ts';
 import { createSpendLimits } from './access/spend-limits.ts';
 import { clientOf, unauthorized, useClientAuth, type ClientContext } from './access/use-client-auth.ts';
 import type { GatewayConfig } from './config.ts';
+import { attachAuditLog, createLogger, observeRequests, type Logger } from './observability/logger.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { requestContext } from './observability/request-context.ts';
 import { graphiqlOptions } from './ecosystem/graphiql.ts';
 import { ecosystemPlugins } from './ecosystem/plugins.ts';
 import { createPersistedQueryStore } from './ecosystem/use-persisted-queries.ts';
@@ -41,6 +44,8 @@ export interface GatewayOptions {
   > & {
     /** Client keys, CORS and limits; default: open, no limits, permissive CORS without credentials. */
     access?: GatewayConfig['access'];
+    /** Logs and metrics; default: info-level logs on stdout, metrics on `/metrics`. */
+    observability?: GatewayConfig['observability'];
     /** The key the gateway itself sends upstream: never accepted from a client, even if listed in `restApiKeys`. */
     ekycpro?: Pick<GatewayConfig['ekycpro'], 'apiKey'>;
   };
@@ -60,6 +65,10 @@ export interface GatewayOptions {
   keys?: KeyStore;
   /** Where limit counters live so they hold across replicas (the shared memory's Redis); default this process. */
   counters?: { client: Redis; prefix: string };
+  /** Default: JSON lines on stdout at `config.observability.logLevel`. */
+  logger?: Logger;
+  /** Default: a registry of its own, unless `config.observability.metrics` is false. */
+  metrics?: Metrics;
   /** Defaults to per-process coalescing; with Redis, leases across replicas. */
   coalescer?: Coalescer<Flight>;
   /** What else `/readyz` reports on (Redis, the OCR worker fleet); each may make the gateway unready. */
@@ -83,12 +92,16 @@ export interface Gateway {
   keys: KeyStore;
   /** True when no keys are configured: every request is the anonymous client. */
   open: boolean;
+  /** The Prometheus series, when on; `server.ts` serves them on `METRICS_PORT` when that is set. */
+  metrics: Metrics | undefined;
+  logger: Logger;
   /** Bytes of request bodies held right now, across every request in flight (`MAX_BUFFERED_BYTES`). */
   bufferedBytes: ByteBudget;
   close(): Promise<void>;
 }
 
 export const GRAPHQL_PATH = '/graphql';
+export const METRICS_PATH = '/metrics';
 
 /** What the gateway hands Yoga beside each request: the body it already read, and who sent it. */
 type ServerContext = BufferedBodyContext & ClientContext;
@@ -97,7 +110,8 @@ type ServerContext = BufferedBodyContext & ClientContext;
  * Builds the whole gateway from injected parts: the provider (a paid API URL, a fake one in tests,
  * or the local engine) and the cache. `server.ts` adds only the socket and the signals.
  */
-export function createGateway({ config, provider, cache, coalescer, readiness = [], persistedQueries, references, callerOf, keys: givenKeys, counters }: GatewayOptions): Gateway {
+export function createGateway(options: GatewayOptions): Gateway {
+  const { config, provider, cache, coalescer, readiness = [], persistedQueries, references, callerOf, keys: givenKeys, counters } = options;
   const keys = givenKeys ?? createKeyStore({ file: config.access?.apiKeysFile, restApiKeys: config.restApiKeys, upstreamApiKey: config.ekycpro?.apiKey });
   const authenticate: Authenticate = createAuthenticator({ keys });
   const recognizer = createRecognizer({
@@ -113,6 +127,11 @@ export function createGateway({ config, provider, cache, coalescer, readiness = 
       defaultPaidCallsPerDay: config.access?.paidCallsPerDay,
     }),
   });
+  // Metrics and logs attach to the recognizer's and the provider's hooks; the core imports neither.
+  const observability = config.observability ?? { logLevel: 'info', metrics: true, metricsPort: undefined };
+  const logger = options.logger ?? createLogger({ level: observability.logLevel });
+  const metrics = options.metrics ?? (observability.metrics ? createMetrics() : undefined);
+  const detach = [attachAuditLog(recognizer, logger), metrics?.attach(recognizer, provider)];
   // One store for both GraphQL endpoints.
   const persistedQueryStore = persistedQueries ?? createPersistedQueryStore();
 
@@ -181,6 +200,7 @@ export function createGateway({ config, provider, cache, coalescer, readiness = 
   const handle = async (request: Request): Promise<Response> => {
     const { pathname } = new URL(request.url);
     if (pathname === '/healthz') return Response.json({ status: 'ok' });
+    if (pathname === METRICS_PATH && metrics && observability.metricsPort === undefined) return serveMetrics(request, metrics);
     if (pathname === '/readyz') {
       let ready = provider.isReady?.() ?? true;
       const body: Record<string, unknown> = { ready, provider: provider.name, ...provider.readinessDetails?.() };
@@ -197,6 +217,8 @@ export function createGateway({ config, provider, cache, coalescer, readiness = 
     // Not awaited when it need not be: the body must start being read in this tick (see Authenticate).
     const found = request.method === 'POST' ? authenticatePost(request) : undefined;
     const client: Client | null | undefined = found instanceof Promise ? await found : found;
+    const record = requestContext.getStore();
+    if (record && client) record.client = client.id;
     if (client === null) return pathname === CONTRACT_PATH ? contractEndpoint(request) : unauthorized(refusalOf.get(request) ?? 'invalid credentials');
     if (pathname === CONTRACT_PATH) return contractEndpoint(request, client ?? undefined);
     const target = subgraphYoga && pathname === subgraphPath ? subgraphYoga : yoga;
@@ -231,6 +253,16 @@ export function createGateway({ config, provider, cache, coalescer, readiness = 
     }
   };
 
+  /**
+   * `/metrics` on the main port: when keys are configured, only for an admin key (the series name
+   * the clients); open otherwise, like the rest of the server. `METRICS_PORT` serves it apart.
+   */
+  async function serveMetrics(request: Request, series: Metrics): Promise<Response> {
+    if (!keys.configured) return series.respond();
+    const found = await authenticate(request.headers);
+    return !isRefusal(found) && found.admin ? series.respond() : new Response('metrics need an admin key\n', { status: 401, headers: { 'www-authenticate': 'Bearer' } });
+  }
+
   // POSTs to the GraphQL paths and the REST contract; `null` when refused (why, in `refusalOf`).
   const refusalOf = new WeakMap<Request, string>();
   function authenticatePost(request: Request): Client | null | Promise<Client | null> {
@@ -243,15 +275,27 @@ export function createGateway({ config, provider, cache, coalescer, readiness = 
     return found instanceof Promise ? found.then(settle) : settle(found);
   }
 
+  const routeOf = (pathname: string) =>
+    pathname === GRAPHQL_PATH ? 'graphql'
+    : pathname === CONTRACT_PATH ? 'rest'
+    : subgraphPath !== undefined && pathname === subgraphPath ? 'subgraph'
+    : pathname === METRICS_PATH ? 'metrics'
+    : pathname === '/healthz' || pathname === '/readyz' ? 'health'
+    : 'other';
+  const observed = observeRequests(handle, { logger, routeOf, onAnswered: (record, status) => metrics?.observeRequest(record.route, status) });
+
   return {
     keys,
     open: !keys.configured,
-    handler: createServerAdapter<Record<string, never>, { handle(request: Request): Promise<Response> }>({ handle }),
+    metrics,
+    logger,
+    handler: createServerAdapter<Record<string, never>, { handle(request: Request): Promise<Response> }>({ handle: observed }),
     yoga,
     subgraphYoga,
     recognizer,
     bufferedBytes,
     close: async () => {
+      for (const off of detach) off?.();
       await provider.close?.();
     },
   };

@@ -1,6 +1,7 @@
 import { ApiKeysError } from './access/api-keys.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { createGateway, GRAPHQL_PATH } from './gateway.ts';
+import { createServer, type Server } from 'node:http';
+import { createGateway, GRAPHQL_PATH, METRICS_PATH } from './gateway.ts';
 import { createNodeServer } from './http/node-server.ts';
 import { createProvider } from './providers/index.ts';
 import { createSharedMemory } from './recognition/shared-memory.ts';
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
   }
   const { server, shutdown } = createNodeServer(gateway.handler, config.server);
 
+  let metricsServer: Server | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
     console.log(`ktp-gateway: ${signal}, finishing requests in flight`);
     // Idle and slow connections close at once; a recognition already received (it may be paid
     // for) is answered first. Exit 0 unless the grace period cut some of them off.
+    metricsServer?.close();
     const ended = await shutdown(config.server.shutdownGraceMs);
     await gateway.close().catch(() => {});
     await shared?.close().catch(() => {});
@@ -60,6 +63,21 @@ async function main(): Promise<void> {
   });
 
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  // `/metrics` on a port of its own, for a scraper on a network clients do not reach.
+  const metrics = gateway.metrics;
+  metricsServer =
+    config.observability.metricsPort !== undefined && metrics
+      ? createServer((request, response) => {
+          if (request.url !== METRICS_PATH) return void response.writeHead(404).end();
+          void metrics.registry.metrics().then((text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text));
+        })
+      : undefined;
+  if (metricsServer) {
+    const listening = metricsServer;
+    await new Promise<void>((resolve) => listening.listen(config.observability.metricsPort, config.host, resolve));
+    const metricsAddress = listening.address();
+    console.log(`ktp-gateway: metrics on http://localhost:${typeof metricsAddress === 'object' && metricsAddress ? metricsAddress.port : config.observability.metricsPort}${METRICS_PATH}`);
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   console.log(`ktp-gateway: provider "${provider.name}", GraphQL on http://localhost:${port}${GRAPHQL_PATH}, REST on http://localhost:${port}/v1/id_ocr/general`);

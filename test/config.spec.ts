@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       local: { workers: undefined, maxQueue: undefined },
       cache: { maxBytes: 64 * 1024 * 1024, ttlSeconds: 86_400, scope: 'client' },
       access: { apiKeysFile: undefined, allowAnonymous: false, production: false, corsOrigins: undefined, requestsPerMinute: undefined, paidCallsPerDay: undefined },
+      observability: { logLevel: 'info', metrics: true, metricsPort: undefined },
       redis: { url: undefined, prefix: 'ktp', keys: undefined, required: false, maxValueBytes: 65_536, leaseMs: 10_000, waitMs: 60_000 },
       ocrQueue: { mode: 'local', lockMs: 30_000 },
       maxRequestBytes: 8 * 1024 * 1024,
