@@ -2,7 +2,7 @@ import { createServerAdapter, type ServerAdapter } from '@whatwg-node/server';
 import { createFetch } from '@whatwg-node/fetch';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, type YogaInitialContext, type YogaServerInstance, type YogaServerOptions } from 'graphql-yoga';
+import { createYoga, useReadinessCheck, type YogaInitialContext, type YogaServerInstance, type YogaServerOptions } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { createAuthenticator, type Authenticate } from './access/authenticate.ts';
 import { isRefusal, type AuthRefusal, type Client } from './access/client.ts';
@@ -102,6 +102,8 @@ export interface Gateway {
 
 export const GRAPHQL_PATH = '/graphql';
 export const METRICS_PATH = '/metrics';
+export const HEALTH_PATH = '/healthz';
+export const READY_PATH = '/readyz';
 
 /** What the gateway hands Yoga beside each request: the body it already read, and who sent it. */
 type ServerContext = BufferedBodyContext & ClientContext;
@@ -132,6 +134,18 @@ export function createGateway(options: GatewayOptions): Gateway {
   const logger = options.logger ?? createLogger({ level: observability.logLevel });
   const metrics = options.metrics ?? (observability.metrics ? createMetrics() : undefined);
   const detach = [attachAuditLog(recognizer, logger), metrics?.attach(recognizer, provider)];
+  /** `/readyz`: the provider's readiness and every other part's, each by name. */
+  async function readinessAnswer(): Promise<Response> {
+    let ready = provider.isReady?.() ?? true;
+    const body: Record<string, unknown> = { ready, provider: provider.name, ...provider.readinessDetails?.() };
+    for (const part of readiness) {
+      const state = await part.check().catch(() => ({ ready: false }));
+      body[part.name] = state;
+      ready &&= state.ready;
+    }
+    body.ready = ready;
+    return Response.json(body, { status: ready ? 200 : 503 });
+  }
   // One store for both GraphQL endpoints.
   const persistedQueryStore = persistedQueries ?? createPersistedQueryStore();
 
@@ -154,8 +168,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     fetchAPI: createFetch({
       formDataLimits: { files: 1, fileSize: config.maxRequestBytes, fieldSize: config.graphqlLimits.maxJsonBodyBytes },
     }),
+    // Yoga's health check, on our documented path (its default `/health` would answer any URL ending so).
+    healthCheckEndpoint: HEALTH_PATH,
     plugins: [
-      // First: nothing is parsed, validated or counted for a request that names no client.
+      // Readiness before the keys: a load balancer's probe carries none.
+      useReadinessCheck({ endpoint: READY_PATH, check: readinessAnswer }),
+      // Then: nothing is parsed, validated or counted for a request that names no client.
       useClientAuth({ authenticate }),
       // Apollo Client's upload link users are told to send `Apollo-Require-Preflight`; accept both.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
@@ -199,19 +217,9 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const handle = async (request: Request): Promise<Response> => {
     const { pathname } = new URL(request.url);
-    if (pathname === '/healthz') return Response.json({ status: 'ok' });
+    // Yoga's own health check and readiness plugin answer these, before any key is asked for.
+    if (pathname === HEALTH_PATH || pathname === READY_PATH) return yoga.fetch(request);
     if (pathname === METRICS_PATH && metrics && observability.metricsPort === undefined) return serveMetrics(request, metrics);
-    if (pathname === '/readyz') {
-      let ready = provider.isReady?.() ?? true;
-      const body: Record<string, unknown> = { ready, provider: provider.name, ...provider.readinessDetails?.() };
-      for (const part of readiness) {
-        const state = await part.check().catch(() => ({ ready: false }));
-        body[part.name] = state;
-        ready &&= state.ready;
-      }
-      body.ready = ready;
-      return Response.json(body, { status: ready ? 200 : 503 });
-    }
     if (request.method === 'OPTIONS') return yoga.fetch(request);
     // Who is asking, from the headers alone, before a body byte is read: a refused client costs nothing.
     // Not awaited when it need not be: the body must start being read in this tick (see Authenticate).
@@ -280,7 +288,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     : pathname === CONTRACT_PATH ? 'rest'
     : subgraphPath !== undefined && pathname === subgraphPath ? 'subgraph'
     : pathname === METRICS_PATH ? 'metrics'
-    : pathname === '/healthz' || pathname === '/readyz' ? 'health'
+    : pathname === HEALTH_PATH || pathname === READY_PATH ? 'health'
     : 'other';
   const observed = observeRequests(handle, { logger, routeOf, onAnswered: (record, status) => metrics?.observeRequest(record.route, status) });
 

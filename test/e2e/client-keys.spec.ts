@@ -58,6 +58,17 @@ describe('client keys on GraphQL and REST', () => {
   });
 });
 
+describe('health and readiness (Yoga\'s health check and readiness plugin)', () => {
+  it('/healthz and /readyz answer a keyless probe; Yoga\'s default /health is not a second health check', async () => {
+    expect((await request(`${gw.origin}/healthz`)).status).toBe(200);
+    const ready = await request(`${gw.origin}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(ready.json).toMatchObject({ ready: true, provider: 'ekycpro' });
+    expect((await request(`${gw.origin}/health`)).status).not.toBe(200);
+    expect((await request(`${gw.origin}/graphql/health`)).status).not.toBe(200);
+  });
+});
+
 describe('CORS from CORS_ORIGINS', () => {
   const preflight = (origin: string) =>
     fetch(gw.graphqlUrl, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' } });
