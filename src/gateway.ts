@@ -9,6 +9,7 @@ import { isRefusal, type AuthRefusal, type Client } from './access/client.ts';
 import { corsOptions } from './access/cors.ts';
 import { createKeyStore, type KeyStore } from './access/key-store.ts';
 import { createSpendLimits } from './access/spend-limits.ts';
+import { createUsageLedger } from './access/usage.ts';
 import { clientOf, unauthorized, useClientAuth, type ClientContext } from './access/use-client-auth.ts';
 import type { GatewayConfig } from './config.ts';
 import { attachAuditLog, createLogger, observeRequests, type Logger } from './observability/logger.ts';
@@ -133,7 +134,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const observability = config.observability ?? { logLevel: 'info', metrics: true, metricsPort: undefined };
   const logger = options.logger ?? createLogger({ level: observability.logLevel });
   const metrics = options.metrics ?? (observability.metrics ? createMetrics() : undefined);
-  const detach = [attachAuditLog(recognizer, logger), metrics?.attach(recognizer, provider)];
+  const usage = createUsageLedger(recognizer);
+  const detach = [attachAuditLog(recognizer, logger), metrics?.attach(recognizer, provider), usage.detach];
   /** `/readyz`: the provider's readiness and every other part's, each by name. */
   async function readinessAnswer(): Promise<Response> {
     let ready = provider.isReady?.() ?? true;
@@ -152,7 +154,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const graphqlOptions = {
     schema: clientSchema,
     graphqlEndpoint: GRAPHQL_PATH,
-    context: ({ request }: YogaInitialContext) => createGraphQLContext(recognizer, request.signal, undefined, clientOf(request)),
+    context: ({ request }: YogaInitialContext) => ({ ...createGraphQLContext(recognizer, request.signal, undefined, clientOf(request)), usage }),
     cors: corsOptions(config.access?.corsOrigins),
     graphiql: config.graphiql ? (request: Request) => graphiqlOptions(request, GRAPHQL_PATH) : false,
     // Bundled assets: GraphiQL loads with no request to any other host.
@@ -203,7 +205,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           graphiql: false,
           context: ({ request }) => {
             const client = clientOf(request);
-            return createGraphQLContext(recognizer, request.signal, { access: entityReferences, caller: callerOf?.(request) ?? client.id }, client);
+            return { ...createGraphQLContext(recognizer, request.signal, { access: entityReferences, caller: callerOf?.(request) ?? client.id }, client), usage };
           },
         });
 

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Outcome } from '../outcome.ts';
 import type { Client } from '../access/client.ts';
+import type { UsageLedger } from '../access/usage.ts';
 import type { Recognizer } from '../recognition/recognizer.ts';
 import type { RecognitionReferences } from './recognition-references.ts';
 
@@ -26,6 +27,8 @@ export interface GraphQLContext {
   references?: { access: RecognitionReferences; caller: string };
   /** Who is asking (authenticated before the operation ran); undefined only where nobody authenticates (unit tests). */
   client?: Client;
+  /** What `ktpUsage` reads; undefined where nothing is counted (unit tests). */
+  usage?: UsageLedger;
 }
 
 export function createGraphQLContext(
