@@ -72,6 +72,19 @@ export interface GatewayConfig {
     requestsPerMinute: number | undefined;
     /** `PAID_CALLS_PER_DAY`: charged paid-API calls per UTC day for a client whose key sets none. Unset: no budget. */
     paidCallsPerDay: number | undefined;
+    /** JWT bearer tokens from a platform gateway in front; on when `JWT_JWKS_URL` or `JWT_PUBLIC_KEY` is set. */
+    jwt: {
+      /** `JWT_JWKS_URL`. */
+      jwksUrl: string | undefined;
+      /** `JWT_PUBLIC_KEY`: PEM (`\n` may be written as the two characters). */
+      publicKey: string | undefined;
+      /** `JWT_ISSUER`. */
+      issuer: string | undefined;
+      /** `JWT_AUDIENCE`. */
+      audience: string | undefined;
+      /** `JWT_CLIENT_CLAIM`, default `azp`: the claim naming the client. */
+      clientClaim: string;
+    } | undefined;
   };
   /** Redis as the replicas' shared memory and work queue. Everything here is off unless `REDIS_URL` is set. */
   redis: {
@@ -280,7 +293,23 @@ function access(env: Env): GatewayConfig['access'] {
     // Compared as exact strings with the browser's Origin header: scheme, host and port, no path.
     if (origin === '*' || !/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError(`CORS_ORIGINS must list origins such as https://app.example.com, got "${origin}"`);
   }
+  const jwksUrl = env.JWT_JWKS_URL?.trim() ? url(env, 'JWT_JWKS_URL', '') : undefined;
+  const publicKey = env.JWT_PUBLIC_KEY?.trim().replace(/\\n/g, '\n') || undefined;
+  if (jwksUrl && publicKey) throw new ConfigError('set JWT_JWKS_URL or JWT_PUBLIC_KEY, not both');
+  if (publicKey && !publicKey.includes('-----BEGIN PUBLIC KEY-----')) throw new ConfigError('JWT_PUBLIC_KEY must be a PEM public key (-----BEGIN PUBLIC KEY-----)');
+  const jwt =
+    jwksUrl || publicKey
+      ? {
+          jwksUrl,
+          publicKey,
+          issuer: env.JWT_ISSUER?.trim() || undefined,
+          audience: env.JWT_AUDIENCE?.trim() || undefined,
+          clientClaim: env.JWT_CLIENT_CLAIM?.trim() || 'azp',
+        }
+      : undefined;
+  if (!jwt && (env.JWT_ISSUER || env.JWT_AUDIENCE)) throw new ConfigError('JWT_ISSUER and JWT_AUDIENCE need JWT_JWKS_URL or JWT_PUBLIC_KEY');
   return {
+    jwt,
     apiKeysFile,
     allowAnonymous,
     production: env.NODE_ENV === 'production',

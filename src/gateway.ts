@@ -8,6 +8,7 @@ import { createAuthenticator, type Authenticate } from './access/authenticate.ts
 import { isRefusal, type AuthRefusal, type Client } from './access/client.ts';
 import { corsOptions } from './access/cors.ts';
 import { createKeyStore, type KeyStore } from './access/key-store.ts';
+import { createJwtVerifier } from './access/jwt.ts';
 import { createSpendLimits } from './access/spend-limits.ts';
 import { createUsageLedger } from './access/usage.ts';
 import { clientOf, unauthorized, useClientAuth, type ClientContext } from './access/use-client-auth.ts';
@@ -116,7 +117,8 @@ type ServerContext = BufferedBodyContext & ClientContext;
 export function createGateway(options: GatewayOptions): Gateway {
   const { config, provider, cache, coalescer, readiness = [], persistedQueries, references, callerOf, keys: givenKeys, counters } = options;
   const keys = givenKeys ?? createKeyStore({ file: config.access?.apiKeysFile, restApiKeys: config.restApiKeys, upstreamApiKey: config.ekycpro?.apiKey });
-  const authenticate: Authenticate = createAuthenticator({ keys });
+  const jwtOptions = config.access?.jwt;
+  const authenticate: Authenticate = createAuthenticator({ keys, verifyToken: jwtOptions ? createJwtVerifier(jwtOptions) : undefined });
   const recognizer = createRecognizer({
     provider,
     cache: cache ?? createMemoryCache<ProviderOutcome>({ maxBytes: config.cache.maxBytes }),
@@ -268,7 +270,7 @@ export function createGateway(options: GatewayOptions): Gateway {
    * the clients); open otherwise, like the rest of the server. `METRICS_PORT` serves it apart.
    */
   async function serveMetrics(request: Request, series: Metrics): Promise<Response> {
-    if (!keys.configured) return series.respond();
+    if (!keys.configured && !jwtOptions) return series.respond();
     const found = await authenticate(request.headers);
     return !isRefusal(found) && found.admin ? series.respond() : new Response('metrics need an admin key\n', { status: 401, headers: { 'www-authenticate': 'Bearer' } });
   }
@@ -296,7 +298,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   return {
     keys,
-    open: !keys.configured,
+    open: !keys.configured && !jwtOptions,
     metrics,
     logger,
     handler: createServerAdapter<Record<string, never>, { handle(request: Request): Promise<Response> }>({ handle: observed }),

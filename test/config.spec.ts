@@ -19,7 +19,7 @@ describe('loadConfig', () => {
       },
       local: { workers: undefined, maxQueue: undefined },
       cache: { maxBytes: 64 * 1024 * 1024, ttlSeconds: 86_400, scope: 'client' },
-      access: { apiKeysFile: undefined, allowAnonymous: false, production: false, corsOrigins: undefined, requestsPerMinute: undefined, paidCallsPerDay: undefined },
+      access: { jwt: undefined, apiKeysFile: undefined, allowAnonymous: false, production: false, corsOrigins: undefined, requestsPerMinute: undefined, paidCallsPerDay: undefined },
       observability: { logLevel: 'info', metrics: true, metricsPort: undefined },
       redis: { url: undefined, prefix: 'ktp', keys: undefined, required: false, maxValueBytes: 65_536, leaseMs: 10_000, waitMs: 60_000 },
       ocrQueue: { mode: 'local', lockMs: 30_000 },
@@ -241,6 +241,7 @@ describe('access settings (issue 9)', () => {
       CACHE_SCOPE: 'shared',
     });
     expect(config.access).toEqual({
+      jwt: undefined,
       apiKeysFile: '/etc/ktp/keys.json',
       allowAnonymous: true,
       production: true,
@@ -258,5 +259,27 @@ describe('access settings (issue 9)', () => {
     ['RATE_LIMIT_PER_MINUTE', '0', /RATE_LIMIT_PER_MINUTE must be an integer/],
   ])('%s=%s is refused', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+});
+
+describe('JWT settings', () => {
+  it('reads a JWKS URL or a PEM key, with issuer, audience and the client claim (default azp)', () => {
+    expect(loadConfig({ JWT_JWKS_URL: 'https://idp.example/.well-known/jwks.json', JWT_ISSUER: 'https://idp.example/', JWT_AUDIENCE: 'ktp' }).access.jwt).toEqual({
+      jwksUrl: 'https://idp.example/.well-known/jwks.json',
+      publicKey: undefined,
+      issuer: 'https://idp.example/',
+      audience: 'ktp',
+      clientClaim: 'azp',
+    });
+    const pem = '-----BEGIN PUBLIC KEY-----\\nMIIB\\n-----END PUBLIC KEY-----';
+    expect(loadConfig({ JWT_PUBLIC_KEY: pem, JWT_CLIENT_CLAIM: 'client_id' }).access.jwt).toMatchObject({ publicKey: pem.replace(/\\n/g, '\n'), clientClaim: 'client_id' });
+  });
+
+  it.each([
+    [{ JWT_JWKS_URL: 'https://idp.example/jwks', JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----' }, /not both/],
+    [{ JWT_PUBLIC_KEY: 'not a pem' }, /must be a PEM public key/],
+    [{ JWT_AUDIENCE: 'ktp' }, /need JWT_JWKS_URL or JWT_PUBLIC_KEY/],
+  ])('refuses %o', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
   });
 });
