@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   });
   // An open server in production is a bill anyone can run up: it has to be asked for by name.
   if (gateway.open && config.access.production && !config.access.allowAnonymous) {
-    throw new ConfigError('NODE_ENV=production with no client keys: set API_KEYS_FILE (or REST_API_KEYS), or ALLOW_ANONYMOUS=true to serve anyone who can reach the port');
+    throw new ConfigError('NODE_ENV=production with no client keys: set API_KEYS_FILE (or REST_API_KEYS, JWT_JWKS_URL, JWT_PUBLIC_KEY), or ALLOW_ANONYMOUS=true to serve anyone who can reach the port');
   }
   const { server, shutdown } = createNodeServer(gateway.handler, config.server);
 
