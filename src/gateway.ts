@@ -10,6 +10,7 @@ import { corsOptions } from './access/cors.ts';
 import { createKeyStore, type KeyStore } from './access/key-store.ts';
 import { createJwtVerifier } from './access/jwt.ts';
 import { createSpendLimits } from './access/spend-limits.ts';
+import { useRetryAfter } from './access/use-retry-after.ts';
 import { createUsageLedger } from './access/usage.ts';
 import { clientOf, unauthorized, useClientAuth, type ClientContext } from './access/use-client-auth.ts';
 import type { GatewayConfig } from './config.ts';
@@ -187,6 +188,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...ecosystemPlugins({ config: config.ecosystem, persistedQueries: persistedQueryStore }),
       useBufferedMultipart({ maxFieldBytes: config.graphqlLimits.maxJsonBodyBytes }),
       useNoEcho({ safeReasons: Object.values(SCALAR_ERRORS) }),
+      useRetryAfter(),
     ],
     // No request logging: variables and errors may carry personal data.
     logging: 'warn',
