@@ -312,7 +312,9 @@ export class WorkerPool {
         this.#retire(slot);
       }, this.#options.jobTimeoutMs);
       // A copy, transferred: the caller keeps its bytes (they are hashed and maybe retried).
-      const copy = job.bytes.slice().buffer;
+      // Not `bytes.slice()`: on a Node Buffer (an upload cut out of the request body) that is a
+      // view, and its `.buffer` the whole body, multipart framing and all.
+      const copy = new Uint8Array(job.bytes).buffer;
       const message: ToWorker = { type: 'job', id: job.id, bytes: copy, format: job.format };
       slot.worker.postMessage(message, [copy]);
     }

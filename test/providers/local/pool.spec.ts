@@ -48,6 +48,22 @@ describe('the local provider’s worker pool (fake engine)', () => {
     }
   });
 
+  it('hands the worker only the job’s bytes when they are a Buffer cut out of a larger body (an upload)', async () => {
+    const pool = new WorkerPool({ size: 1, threadsPerWorker: 1, maxQueue: 1, jobTimeoutMs: 5000, workerUrl: fakeWorker });
+    try {
+      await pool.start();
+      // How the HTTP path hands over an upload: a view into the request body's buffer.
+      const body = Buffer.alloc(4096, 0x2d);
+      body.set(job('e'), 1000);
+      const upload = body.subarray(1000, 1100);
+      expect(await pool.run(upload, 'jpeg')).toEqual({ kind: 'failed', message: 'bytes 100' });
+      // The caller's bytes are still its own (it hashes them, and may retry).
+      expect(upload.byteLength).toBe(100);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('drops a job whose signal aborts while it waits, and finishes the running one', async () => {
     const pool = new WorkerPool({ size: 1, threadsPerWorker: 1, maxQueue: 4, jobTimeoutMs: 5000, workerUrl: fakeWorker });
     try {
