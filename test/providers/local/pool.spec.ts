@@ -4,8 +4,8 @@ import { WorkerPool } from '../../../src/providers/local/pool.ts';
 
 const fakeWorker = new URL('./fake-worker.mjs', import.meta.url);
 const image = { format: 'jpeg' as const, byteLength: 2 };
-/** A job for the fake worker: `op` 's' sleeps `tens` × 10 ms, 'c' crashes, 'h' hangs. */
-const job = (op: 's' | 'c' | 'h', tens = 0) => Uint8Array.of(op.charCodeAt(0), tens);
+/** A job for the fake worker: `op` 's' sleeps `tens` × 10 ms, 'c' crashes, 'h' hangs, 'e' echoes its length. */
+const job = (op: 's' | 'c' | 'h' | 'e', tens = 0) => Uint8Array.of(op.charCodeAt(0), tens);
 
 let provider: LocalProvider | undefined;
 afterEach(async () => {
