@@ -38,7 +38,7 @@ const children = new Set<ChildProcess>();
 type Answer = { __typename: 'KtpIdentity'; nik: string; cached: boolean } | { __typename: 'OcrError'; code: string; message: string; retryable: boolean };
 
 function startProcess(args: string[], env: Record<string, string>, readyLine: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, REDIS_URL, CACHE_ENCRYPTION_KEY: KEY, NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { env: { ...process.env, REDIS_URL, CACHE_ENCRYPTION_KEY: KEY, NODE_ENV: 'production', ALLOW_ANONYMOUS: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   let seen = '';

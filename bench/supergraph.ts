@@ -37,7 +37,7 @@ export async function benchSupergraph({ origin, uploader, timed, rounds }: Super
     ]),
   );
   const hive = spawn(process.execPath, ['--import', 'tsx', 'bench/hive-gateway-process.ts', supergraphFile], {
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, NODE_ENV: 'production', ALLOW_ANONYMOUS: 'true' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {

@@ -43,6 +43,9 @@ const EXIT_CODES: Record<OcrErrorCode, number> = {
   IMAGE_INVALID_SIZE: 4,
   INNER_ERROR: 5,
   UPSTREAM_UNAVAILABLE: 5,
+  // Spend limits apply to a server's clients; the CLI has none, so these would mean "retry later" too.
+  RATE_LIMITED: 5,
+  QUOTA_EXCEEDED: 5,
 };
 
 type Result = { __typename: 'KtpIdentity'; [field: string]: unknown } | { __typename: 'OcrError'; code: OcrErrorCode; message: string };

@@ -43,6 +43,48 @@ export interface GatewayConfig {
     maxBytes: number;
     /** `CACHE_TTL_SECONDS`, default 86400 (a day): a KTP is personal data, keep it no longer than useful. */
     ttlSeconds: number;
+    /**
+     * `CACHE_SCOPE`: `client` (default) keeps and coalesces answers per client, so the cache tells
+     * no client what another uploaded; `shared` answers every client from one entry per image.
+     */
+    scope: 'client' | 'shared';
+  };
+  /** Metrics and logs (issue 9). */
+  observability: {
+    /** `LOG_LEVEL`, default `info`: one JSON line per request and per paid call. `silent` turns logging off. */
+    logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+    /** `METRICS`, default true: Prometheus series at `/metrics`. */
+    metrics: boolean;
+    /** `METRICS_PORT`: serve `/metrics` on this port only (and not on the main one). Unset: the main port. */
+    metricsPort: number | undefined;
+  };
+  /** Who may call, and how much (issue 9). Open (one anonymous client) when no keys and no JWT are configured. */
+  access: {
+    /** `API_KEYS_FILE`: a JSON array of client keys, reloaded on SIGHUP. */
+    apiKeysFile: string | undefined;
+    /** `ALLOW_ANONYMOUS`, default false: lets `NODE_ENV=production` start with no keys and no JWT. */
+    allowAnonymous: boolean;
+    /** `NODE_ENV=production`: the server refuses to start open unless `allowAnonymous`. */
+    production: boolean;
+    /** `CORS_ORIGINS`: comma-separated origins allowed with credentials. Unset: any origin, never with credentials. */
+    corsOrigins: string[] | undefined;
+    /** `RATE_LIMIT_PER_MINUTE`: recognitions per minute for a client whose key sets none. Unset: no limit. */
+    requestsPerMinute: number | undefined;
+    /** `PAID_CALLS_PER_DAY`: charged paid-API calls per UTC day for a client whose key sets none. Unset: no budget. */
+    paidCallsPerDay: number | undefined;
+    /** JWT bearer tokens from a platform gateway in front; on when `JWT_JWKS_URL` or `JWT_PUBLIC_KEY` is set. */
+    jwt: {
+      /** `JWT_JWKS_URL`. */
+      jwksUrl: string | undefined;
+      /** `JWT_PUBLIC_KEY`: PEM (`\n` may be written as the two characters). */
+      publicKey: string | undefined;
+      /** `JWT_ISSUER`. */
+      issuer: string | undefined;
+      /** `JWT_AUDIENCE`. */
+      audience: string | undefined;
+      /** `JWT_CLIENT_CLAIM`, default `azp`: the claim naming the client. */
+      clientClaim: string;
+    } | undefined;
   };
   /** Redis as the replicas' shared memory and work queue. Everything here is off unless `REDIS_URL` is set. */
   redis: {
@@ -196,6 +238,13 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     cache: {
       maxBytes: integer(env, 'CACHE_MAX_BYTES', 64 * 1024 * 1024, { min: 0 }),
       ttlSeconds: integer(env, 'CACHE_TTL_SECONDS', 86_400, { min: 1 }),
+      scope: oneOf(env, 'CACHE_SCOPE', ['client', 'shared'] as const, 'client'),
+    },
+    access: access(env),
+    observability: {
+      logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+      metrics: boolean(env, 'METRICS', true),
+      metricsPort: optionalInteger(env, 'METRICS_PORT', { min: 0, max: 65535 }),
     },
     redis: {
       url: redisUrl,
@@ -242,6 +291,47 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   };
 }
 
+function access(env: Env): GatewayConfig['access'] {
+  const apiKeysFile = env.API_KEYS_FILE?.trim() || undefined;
+  const allowAnonymous = boolean(env, 'ALLOW_ANONYMOUS', false);
+  const origins = env.CORS_ORIGINS?.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins ?? []) {
+    // Compared as exact strings with the browser's Origin header: scheme, host and port, no path.
+    if (origin === '*' || !/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError(`CORS_ORIGINS must list origins such as https://app.example.com, got "${origin}"`);
+  }
+  const jwksUrl = env.JWT_JWKS_URL?.trim() ? url(env, 'JWT_JWKS_URL', '') : undefined;
+  const publicKey = env.JWT_PUBLIC_KEY?.trim().replace(/\\n/g, '\n') || undefined;
+  if (jwksUrl && publicKey) throw new ConfigError('set JWT_JWKS_URL or JWT_PUBLIC_KEY, not both');
+  if (publicKey && !publicKey.includes('-----BEGIN PUBLIC KEY-----')) throw new ConfigError('JWT_PUBLIC_KEY must be a PEM public key (-----BEGIN PUBLIC KEY-----)');
+  const jwt =
+    jwksUrl || publicKey
+      ? {
+          jwksUrl,
+          publicKey,
+          issuer: env.JWT_ISSUER?.trim() || undefined,
+          audience: env.JWT_AUDIENCE?.trim() || undefined,
+          clientClaim: env.JWT_CLIENT_CLAIM?.trim() || 'azp',
+        }
+      : undefined;
+  if (!jwt && (env.JWT_ISSUER || env.JWT_AUDIENCE)) throw new ConfigError('JWT_ISSUER and JWT_AUDIENCE need JWT_JWKS_URL or JWT_PUBLIC_KEY');
+  return {
+    jwt,
+    apiKeysFile,
+    allowAnonymous,
+    production: env.NODE_ENV === 'production',
+    corsOrigins: origins?.length ? origins : undefined,
+    requestsPerMinute: optionalInteger(env, 'RATE_LIMIT_PER_MINUTE', { min: 1 }),
+    paidCallsPerDay: optionalInteger(env, 'PAID_CALLS_PER_DAY', { min: 0 }),
+  };
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const text = env[name]?.trim().toLowerCase();
+  if (!text) return fallback;
+  if (!(values as readonly string[]).includes(text)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${text}"`);
+  return text as T;
+}
+
 function serverLimits(env: Env): GatewayConfig['server'] {
   const headersTimeoutMs = integer(env, 'SERVER_HEADERS_TIMEOUT_MS', 10_000, { min: 100 });
   const requestTimeoutMs = integer(env, 'SERVER_REQUEST_TIMEOUT_MS', 30_000, { min: 100 });
@@ -262,7 +352,7 @@ function subgraphPath(env: Env, fallback: string | undefined): string | undefine
   const text = env.SUBGRAPH_PATH?.trim();
   if (!text) return fallback;
   if (['off', 'false', '0', 'no'].includes(text.toLowerCase())) return undefined;
-  const reserved = ['/graphql', '/healthz', '/readyz', '/v1/id_ocr/general'];
+  const reserved = ['/graphql', '/healthz', '/readyz', '/metrics', '/v1/id_ocr/general'];
   if (!/^\/[A-Za-z0-9._~/-]*$/.test(text) || reserved.includes(text.replace(/\/+$/, ''))) {
     throw new ConfigError(`SUBGRAPH_PATH must be a path such as /subgraph (not one of ${reserved.join(', ')}), or off`);
   }

@@ -8,7 +8,10 @@
 import type { ContractErrorStatus } from './contract.ts';
 import type { FieldBoxes, FieldConfidence, RawKtpFields } from './ktp/raw-fields.ts';
 
-/** The upstream contract's error statuses verbatim, plus our own for "we could not get an answer". */
+/**
+ * The upstream contract's error statuses verbatim, plus our own: "we could not get an answer",
+ * and the two spend limits (a client's requests per minute, its paid calls per day), both free.
+ */
 export const OCR_ERROR_CODES = [
   'FAIL',
   'INVALID_REQUEST',
@@ -16,6 +19,8 @@ export const OCR_ERROR_CODES = [
   'IMAGE_INVALID_SIZE',
   'INNER_ERROR',
   'UPSTREAM_UNAVAILABLE',
+  'RATE_LIMITED',
+  'QUOTA_EXCEEDED',
 ] as const satisfies readonly (ContractErrorStatus | string)[];
 export type OcrErrorCode = (typeof OCR_ERROR_CODES)[number];
 
@@ -35,8 +40,10 @@ export interface ErrorOutcome {
   message: string;
   /** True when the paid API charged for this answer (a FAIL, or an OK it sent without usable data). */
   charged: boolean;
-  /** True when the same request may succeed later (overload, upstream trouble). */
+  /** True when the same request may succeed later (overload, upstream trouble, a limit). */
   retryable: boolean;
+  /** When a limit refused it: seconds until the same request is allowed again. */
+  retryAfterSeconds?: number;
 }
 
 /** What a provider answers. */
@@ -53,13 +60,16 @@ export type Outcome = ProviderOutcome & {
 export function ocrError(
   code: OcrErrorCode,
   message: string,
-  options: { charged?: boolean; retryable?: boolean } = {},
+  options: { charged?: boolean; retryable?: boolean; retryAfterSeconds?: number } = {},
 ): ErrorOutcome {
   return {
     kind: 'error',
     code,
     message,
     charged: options.charged ?? code === 'FAIL',
-    retryable: options.retryable ?? (code === 'INNER_ERROR' || code === 'UPSTREAM_UNAVAILABLE'),
+    retryable: options.retryable ?? RETRYABLE_CODES.has(code),
+    ...(options.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: options.retryAfterSeconds }),
   };
 }
+
+const RETRYABLE_CODES = new Set<OcrErrorCode>(['INNER_ERROR', 'UPSTREAM_UNAVAILABLE', 'RATE_LIMITED', 'QUOTA_EXCEEDED']);

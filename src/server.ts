@@ -1,5 +1,7 @@
+import { ApiKeysError } from './access/api-keys.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { createGateway, GRAPHQL_PATH } from './gateway.ts';
+import { createServer, type Server } from 'node:http';
+import { createGateway, GRAPHQL_PATH, METRICS_PATH } from './gateway.ts';
 import { createNodeServer } from './http/node-server.ts';
 import { createProvider } from './providers/index.ts';
 import { createSharedMemory } from './recognition/shared-memory.ts';
@@ -29,9 +31,16 @@ async function main(): Promise<void> {
     coalescer: shared?.coalescer,
     persistedQueries: shared?.persistedQueries,
     readiness: shared ? [shared.readiness] : [],
+    // Limits hold across replicas through the shared memory's connection.
+    counters: shared ? { client: shared.link.client, prefix: config.redis.prefix } : undefined,
   });
+  // An open server in production is a bill anyone can run up: it has to be asked for by name.
+  if (gateway.open && config.access.production && !config.access.allowAnonymous) {
+    throw new ConfigError('NODE_ENV=production with no client keys: set API_KEYS_FILE (or REST_API_KEYS, JWT_JWKS_URL, JWT_PUBLIC_KEY), or ALLOW_ANONYMOUS=true to serve anyone who can reach the port');
+  }
   const { server, shutdown } = createNodeServer(gateway.handler, config.server);
 
+  let metricsServer: Server | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -39,6 +48,7 @@ async function main(): Promise<void> {
     console.log(`ktp-gateway: ${signal}, finishing requests in flight`);
     // Idle and slow connections close at once; a recognition already received (it may be paid
     // for) is answered first. Exit 0 unless the grace period cut some of them off.
+    metricsServer?.close();
     const ended = await shutdown(config.server.shutdownGraceMs);
     await gateway.close().catch(() => {});
     await shared?.close().catch(() => {});
@@ -48,17 +58,40 @@ async function main(): Promise<void> {
   // Before the socket opens and the line below announces it: a signal from then on is graceful.
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Rotating a key needs no restart; a broken file leaves the last good keys in force.
+  process.on('SIGHUP', () => {
+    const reloaded = gateway.keys.reload();
+    console.warn(reloaded.ok ? `ktp-gateway: SIGHUP: ${reloaded.clients} client keys loaded` : `ktp-gateway: SIGHUP: keys not reloaded, the last good ones stay in force: ${reloaded.reason}`);
+  });
 
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  // `/metrics` on a port of its own, for a scraper on a network clients do not reach.
+  const metrics = gateway.metrics;
+  metricsServer =
+    config.observability.metricsPort !== undefined && metrics
+      ? createServer((request, response) => {
+          if (request.url !== METRICS_PATH) return void response.writeHead(404).end();
+          void metrics.registry.metrics().then((text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text));
+        })
+      : undefined;
+  if (metricsServer) {
+    const listening = metricsServer;
+    await new Promise<void>((resolve) => listening.listen(config.observability.metricsPort, config.host, resolve));
+    const metricsAddress = listening.address();
+    console.log(`ktp-gateway: metrics on http://localhost:${typeof metricsAddress === 'object' && metricsAddress ? metricsAddress.port : config.observability.metricsPort}${METRICS_PATH}`);
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   console.log(`ktp-gateway: provider "${provider.name}", GraphQL on http://localhost:${port}${GRAPHQL_PATH}, REST on http://localhost:${port}/v1/id_ocr/general`);
+  if (gateway.open) {
+    console.warn('ktp-gateway: open: no client keys (API_KEYS_FILE) configured, so anyone who can reach this port may recognise, and spend');
+  }
   if (provider.name === 'ekycpro' && !config.ekycpro.apiKey) {
     console.warn('ktp-gateway: EKYCPRO_API_KEY is not set; recognitions will answer UPSTREAM_UNAVAILABLE until it is.');
   }
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? `ktp-gateway: ${error.message}` : error);
+  console.error(error instanceof ConfigError || error instanceof ApiKeysError ? `ktp-gateway: ${error.message}` : error);
   process.exit(1);
 });

@@ -18,7 +18,9 @@ describe('loadConfig', () => {
         maxQueue: 64,
       },
       local: { workers: undefined, maxQueue: undefined },
-      cache: { maxBytes: 64 * 1024 * 1024, ttlSeconds: 86_400 },
+      cache: { maxBytes: 64 * 1024 * 1024, ttlSeconds: 86_400, scope: 'client' },
+      access: { jwt: undefined, apiKeysFile: undefined, allowAnonymous: false, production: false, corsOrigins: undefined, requestsPerMinute: undefined, paidCallsPerDay: undefined },
+      observability: { logLevel: 'info', metrics: true, metricsPort: undefined },
       redis: { url: undefined, prefix: 'ktp', keys: undefined, required: false, maxValueBytes: 65_536, leaseMs: 10_000, waitMs: 60_000 },
       ocrQueue: { mode: 'local', lockMs: 30_000 },
       maxRequestBytes: 8 * 1024 * 1024,
@@ -232,5 +234,60 @@ describe('loadConfig', () => {
 
   it('does not echo a malformed URL, which may carry credentials', () => {
     expect(() => loadConfig({ EKYCPRO_URL: 'http//user:pass@host' })).toThrow(/^EKYCPRO_URL must be an absolute URL$/);
+  });
+});
+
+describe('access settings (issue 9)', () => {
+  it('reads keys, limits, CORS origins and the cache scope', () => {
+    const config = loadConfig({
+      API_KEYS_FILE: '/etc/ktp/keys.json',
+      ALLOW_ANONYMOUS: 'true',
+      NODE_ENV: 'production',
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:3000',
+      RATE_LIMIT_PER_MINUTE: '60',
+      PAID_CALLS_PER_DAY: '0',
+      CACHE_SCOPE: 'shared',
+    });
+    expect(config.access).toEqual({
+      jwt: undefined,
+      apiKeysFile: '/etc/ktp/keys.json',
+      allowAnonymous: true,
+      production: true,
+      corsOrigins: ['https://app.example.com', 'http://localhost:3000'],
+      requestsPerMinute: 60,
+      paidCallsPerDay: 0,
+    });
+    expect(config.cache.scope).toBe('shared');
+  });
+
+  it.each([
+    ['CACHE_SCOPE', 'global', /CACHE_SCOPE must be one of client, shared/],
+    ['CORS_ORIGINS', '*', /CORS_ORIGINS must list origins/],
+    ['CORS_ORIGINS', 'https://app.example.com/path', /CORS_ORIGINS must list origins/],
+    ['RATE_LIMIT_PER_MINUTE', '0', /RATE_LIMIT_PER_MINUTE must be an integer/],
+  ])('%s=%s is refused', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+});
+
+describe('JWT settings', () => {
+  it('reads a JWKS URL or a PEM key, with issuer, audience and the client claim (default azp)', () => {
+    expect(loadConfig({ JWT_JWKS_URL: 'https://idp.example/.well-known/jwks.json', JWT_ISSUER: 'https://idp.example/', JWT_AUDIENCE: 'ktp' }).access.jwt).toEqual({
+      jwksUrl: 'https://idp.example/.well-known/jwks.json',
+      publicKey: undefined,
+      issuer: 'https://idp.example/',
+      audience: 'ktp',
+      clientClaim: 'azp',
+    });
+    const pem = '-----BEGIN PUBLIC KEY-----\\nMIIB\\n-----END PUBLIC KEY-----';
+    expect(loadConfig({ JWT_PUBLIC_KEY: pem, JWT_CLIENT_CLAIM: 'client_id' }).access.jwt).toMatchObject({ publicKey: pem.replace(/\\n/g, '\n'), clientClaim: 'client_id' });
+  });
+
+  it.each([
+    [{ JWT_JWKS_URL: 'https://idp.example/jwks', JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----' }, /not both/],
+    [{ JWT_PUBLIC_KEY: 'not a pem' }, /must be a PEM public key/],
+    [{ JWT_AUDIENCE: 'ktp' }, /need JWT_JWKS_URL or JWT_PUBLIC_KEY/],
+  ])('refuses %o', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
   });
 });

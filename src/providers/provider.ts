@@ -8,6 +8,12 @@ export interface ImageInfo {
   byteLength: number;
 }
 
+/** Who a provider call is for: the local engine queues clients fairly by it. */
+export interface ProviderRequest {
+  /** The client's id (the flight leader's, when identical requests share one call). */
+  client?: string;
+}
+
 /**
  * One way of turning an image into KTP fields. A provider never caches and never throws for a
  * bad answer from the world: timeouts, HTTP errors and engine failures become an `ErrorOutcome`.
@@ -15,16 +21,55 @@ export interface ImageInfo {
 export interface KtpProvider {
   /** `ekycpro` or `local`; namespaces cache keys so two providers never share answers. */
   readonly name: string;
+  /** True when its calls may be charged (the paid API): only these spend a client's daily budget. Default false. */
+  readonly paid?: boolean;
   /**
    * Recognise an image that already passed inspection (known format, within the size limit).
    * `signal` aborts work nobody waits for any more; a provider that has already spent money
    * on the request still resolves normally.
    */
-  recognize(bytes: Uint8Array, image: ImageInfo, signal?: AbortSignal): Promise<ProviderOutcome>;
+  recognize(bytes: Uint8Array, image: ImageInfo, signal?: AbortSignal, request?: ProviderRequest): Promise<ProviderOutcome>;
   /** Whether the provider can answer now (models loaded, key configured). Defaults to true. */
   isReady?(): boolean;
   /** What `/readyz` shows beside `ready`, e.g. how many queue workers are alive. No personal data. */
   readinessDetails?(): Record<string, unknown>;
   /** Release threads, sockets and timers. */
   close?(): Promise<void>;
+  /**
+   * What happens inside, for metrics and logs attached from outside (the provider imports neither).
+   * Returns an unsubscribe function. Providers without events leave it out.
+   */
+  onEvent?(listener: (event: ProviderEvent) => void): () => void;
+}
+
+/** A provider's events. None carries an image, a field or a key: statuses, counts and seconds. */
+export type ProviderEvent =
+  /** One exchange with the paid API: its contract status (`OK`, `FAIL`, …) or `NO_ANSWER`. */
+  | { type: 'upstream-call'; status: string; seconds: number }
+  /** A free answer (`INNER_ERROR`) about to be asked again. */
+  | { type: 'retry' }
+  | { type: 'breaker'; state: 'closed' | 'open' | 'half-open' }
+  /** Jobs waiting for an engine worker, after each change. */
+  | { type: 'queue-depth'; depth: number }
+  /** One engine job, from dispatch to its answer. */
+  | { type: 'job'; seconds: number; result: string }
+  /** An engine worker started in place of one that crashed or was retired. */
+  | { type: 'worker-restart' };
+
+/** The small emitter providers use for `onEvent`: one listener's failure is its own. */
+export function createProviderEvents() {
+  const listeners = new Set<(event: ProviderEvent) => void>();
+  return {
+    emit(event: ProviderEvent): void {
+      for (const listener of listeners) {
+        try {
+          listener(event);
+        } catch {}
+      }
+    },
+    on(listener: (event: ProviderEvent) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
 }

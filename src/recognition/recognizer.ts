@@ -13,10 +13,58 @@ import type { KeyValueCache } from './key-value-cache.ts';
  * bad input is answered before the provider, a charged answer is never paid for twice.
  */
 export interface Recognizer {
-  recognize(bytes: Uint8Array, options?: { signal?: AbortSignal; contentHash?: string }): Promise<Outcome>;
-  /** The kept outcome for an image by its hash, if any: never calls the provider, never costs. */
-  peek(contentHash: string): Promise<Outcome | undefined>;
+  recognize(bytes: Uint8Array, options?: RecognizeOptions): Promise<Outcome>;
+  /** The kept outcome for an image by its hash, if any (for `caller` under `CACHE_SCOPE=client`): never calls the provider, never costs. */
+  peek(contentHash: string, caller?: Caller): Promise<Outcome | undefined>;
+  /** Called once per recognition with where its answer came from; metrics, audit and usage attach here. Returns an unsubscribe function. */
+  onOutcome(listener: (event: RecognitionEvent) => void): () => void;
   readonly provider: KtpProvider;
+}
+
+export interface RecognizeOptions {
+  signal?: AbortSignal;
+  contentHash?: string;
+  /** Who is asking: their limits, their cache scope, their usage. Default: one anonymous caller. */
+  caller?: Caller;
+}
+
+/** The recognizer's view of a client: an id for cache scope and counting, and its limits (see `SpendGate`). */
+export interface Caller {
+  id: string;
+  requestsPerMinute?: number;
+  paidCallsPerDay?: number;
+}
+
+const ANONYMOUS: Caller = { id: 'anonymous' };
+
+/**
+ * Where an answer came from: `cache` (kept), `coalesced` (shared with a request in flight),
+ * `provider` (this request's own call), `refused` (before any provider: bad input or a limit).
+ */
+export type OutcomeSource = 'cache' | 'coalesced' | 'provider' | 'refused';
+
+/** One recognition, as hooks see it. Carries no image, no field value: only codes, counts, times. */
+export interface RecognitionEvent {
+  caller: Caller;
+  source: OutcomeSource;
+  outcome: Outcome;
+  /** True when this request's own provider call was charged: a paid call. */
+  paid: boolean;
+  /** Milliseconds from the recognizer's start to its answer. */
+  durationMs: number;
+  /** Milliseconds of the provider call, when this request made one. */
+  providerMs?: number;
+}
+
+/**
+ * The spend limits, injected (see src/access/spend-limits.ts), so the core counts nothing itself.
+ * Both answers are free, typed refusals (`RATE_LIMITED`, `QUOTA_EXCEEDED`).
+ */
+export interface SpendGate {
+  /** Before anything: may this caller send one more recognition now? */
+  admit(caller: Caller): Promise<ErrorOutcome | undefined>;
+  /** Just before a provider call that may be charged: holds one of the caller's paid calls, settled by the outcome. */
+  reservePaidCall(caller: Caller): Promise<ErrorOutcome | { settle(charged: boolean): Promise<void> }>;
 }
 
 export interface RecognizerOptions {
@@ -35,6 +83,14 @@ export interface RecognizerOptions {
   imageLimits?: ImageLimits;
   /** The decode-and-check step. Default `validateImage` with `imageLimits`; injected by tests that count decodes. */
   validate?: (bytes: Uint8Array, image: ImageInfo) => Promise<ValidImage | ErrorOutcome>;
+  /**
+   * `CACHE_SCOPE`. `client` (the default): outcomes are kept and coalesced per caller, so one
+   * client never learns (from `cached`, or from the speed of an answer) what another uploaded,
+   * and each pays once per image. `shared`: one answer per image for everyone; saves the most.
+   */
+  cacheScope?: 'client' | 'shared';
+  /** Requests per minute and paid calls per day. Default: none. */
+  spend?: SpendGate;
 }
 
 /**
@@ -51,6 +107,8 @@ export function isWorthKeeping(outcome: ProviderOutcome): boolean {
 export interface Flight {
   outcome: ProviderOutcome;
   fromCache: boolean;
+  /** Milliseconds of the provider call, when the flight made one. */
+  providerMs?: number;
 }
 
 export function createRecognizer({
@@ -61,50 +119,95 @@ export function createRecognizer({
   maxImageBytes = MAX_IMAGE_BYTES,
   imageLimits = DEFAULT_IMAGE_LIMITS,
   validate = (bytes, image) => validateImage(bytes, image, imageLimits),
+  cacheScope = 'client',
+  spend,
 }: RecognizerOptions): Recognizer {
   const setOptions = ttlSeconds === undefined ? undefined : { ttl: ttlSeconds };
-  const keyOf = (hash: string | null) => `${provider.name}:${hash}`;
+  // Under `client` scope the caller's id is part of the key, so neither the cache nor a flight
+  // in progress is shared between clients.
+  const keyOf = (hash: string | null, caller: Caller) =>
+    cacheScope === 'client' ? `${provider.name}:c:${caller.id}:${hash}` : `${provider.name}:${hash}`;
+  const listeners = new Set<(event: RecognitionEvent) => void>();
+
+  const recognize = async (bytes: Uint8Array, { signal, contentHash: knownHash, caller = ANONYMOUS }: RecognizeOptions = {}, retried = false): Promise<Outcome> => {
+    const startedAt = performance.now();
+    const hash = bytes.byteLength > 0 ? (knownHash ?? contentHash(bytes)) : null;
+    const answer = (outcome: ProviderOutcome, source: OutcomeSource, cached: boolean, providerMs?: number): Outcome => {
+      const answered: Outcome = { ...outcome, cached, contentHash: hash };
+      const event: RecognitionEvent = { caller, source, outcome: answered, paid: source === 'provider' && outcome.charged, durationMs: performance.now() - startedAt };
+      if (providerMs !== undefined) event.providerMs = providerMs;
+      // A listener's failure is its own: it never changes or loses an answer.
+      for (const listener of listeners) {
+        try {
+          listener(event);
+        } catch {}
+      }
+      return answered;
+    };
+    const inspected = inspectImage(bytes, maxImageBytes);
+    if (isErrorOutcome(inspected)) return answer(inspected, 'refused', false);
+    const limited = await spend?.admit(caller);
+    if (limited) return answer(limited, 'refused', false);
+    const key = keyOf(hash, caller);
+
+    const kept = await cache.get(key);
+    if (kept) return answer(kept, 'cache', true);
+
+    let flight: { value: Flight; joined: boolean };
+    try {
+      flight = await coalescer.run(
+        key,
+        async (workSignal) => {
+          // Checked again once this request leads the flight: an identical one (here or on
+          // another replica) may have finished between the first look and now.
+          const keptMeanwhile = await cache.get(key);
+          if (keptMeanwhile) return { outcome: keptMeanwhile, fromCache: true };
+          // Decoded after the cache (a kept answer was validated when it was made, and a hit must
+          // stay fast) and inside the flight (50 identical uploads decode once). Nothing that
+          // does not decode reaches a provider; the refusal is free and never kept.
+          const image = await validate(bytes, inspected);
+          if (isErrorOutcome(image)) return { outcome: image, fromCache: false };
+          // Held before the call and given back unless it was charged: concurrent uploads of
+          // distinct images cannot overshoot the day's budget.
+          const reserved = spend && provider.paid ? await spend.reservePaidCall(caller) : undefined;
+          if (reserved && 'kind' in reserved) return { outcome: reserved, fromCache: false };
+          const callStartedAt = performance.now();
+          let outcome: ProviderOutcome;
+          try {
+            outcome = await provider.recognize(bytes, image, workSignal, { client: caller.id });
+          } catch (error) {
+            await reserved?.settle(false);
+            throw error;
+          }
+          const providerMs = performance.now() - callStartedAt;
+          await reserved?.settle(outcome.charged);
+          // Kept even when every caller has gone: a paid answer must not be paid for again.
+          if (isWorthKeeping(outcome)) await cache.set(key, outcome, setOptions);
+          return { outcome, fromCache: false, providerMs };
+        },
+        signal,
+      );
+    } catch (error) {
+      return answer(notShared(error), 'refused', false);
+    }
+    const { outcome, fromCache, providerMs } = flight.value;
+    // A flight led by another client (`shared` scope) that was over its own budget: this caller's
+    // budget is its own, so it leads a flight of its own (once) instead of taking that refusal.
+    if (flight.joined && outcome.kind === 'error' && outcome.code === 'QUOTA_EXCEEDED' && !retried) return recognize(bytes, { signal, contentHash: hash ?? undefined, caller }, true);
+    if (flight.joined || fromCache) return answer(outcome, flight.joined ? 'coalesced' : 'cache', true);
+    return answer(outcome, providerMs === undefined ? 'refused' : 'provider', false, providerMs);
+  };
 
   return {
     provider,
-    async peek(hash) {
-      const kept = await cache.get(keyOf(hash));
+    async peek(hash, caller = ANONYMOUS) {
+      const kept = await cache.get(keyOf(hash, caller));
       return kept && { ...kept, cached: true, contentHash: hash };
     },
-    async recognize(bytes, { signal, contentHash: knownHash } = {}) {
-      const hash = bytes.byteLength > 0 ? (knownHash ?? contentHash(bytes)) : null;
-      const inspected = inspectImage(bytes, maxImageBytes);
-      if (isErrorOutcome(inspected)) return { ...inspected, cached: false, contentHash: hash };
-      const key = keyOf(hash);
-
-      const kept = await cache.get(key);
-      if (kept) return { ...kept, cached: true, contentHash: hash };
-
-      let flight: { value: Flight; joined: boolean };
-      try {
-        flight = await coalescer.run(
-          key,
-          async (workSignal) => {
-            // Checked again once this request leads the flight: an identical one (here or on
-            // another replica) may have finished between the first look and now.
-            const keptMeanwhile = await cache.get(key);
-            if (keptMeanwhile) return { outcome: keptMeanwhile, fromCache: true };
-            // Decoded after the cache (a kept answer was validated when it was made, and a hit must
-            // stay fast) and inside the flight (50 identical uploads decode once). Nothing that
-            // does not decode reaches a provider; the refusal is free and never kept.
-            const image = await validate(bytes, inspected);
-            if (isErrorOutcome(image)) return { outcome: image, fromCache: false };
-            const outcome = await provider.recognize(bytes, image, workSignal);
-            // Kept even when every caller has gone: a paid answer must not be paid for again.
-            if (isWorthKeeping(outcome)) await cache.set(key, outcome, setOptions);
-            return { outcome, fromCache: false };
-          },
-          signal,
-        );
-      } catch (error) {
-        return { ...notShared(error), cached: false, contentHash: hash };
-      }
-      return { ...flight.value.outcome, cached: flight.joined || flight.value.fromCache, contentHash: hash };
+    recognize: (bytes, options) => recognize(bytes, options),
+    onOutcome(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }

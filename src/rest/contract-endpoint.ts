@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Authenticate } from '../access/authenticate.ts';
+import { isRefusal, type Client } from '../access/client.ts';
 import { CONTRACT_FIELD_KEYS, CONTRACT_MESSAGES, type ContractErrorStatus, type ContractStatus } from '../contract.ts';
 import type { Outcome } from '../outcome.ts';
 import type { Recognizer } from '../recognition/recognizer.ts';
@@ -8,10 +9,11 @@ import { decodeImgParameter } from './decode-img.ts';
 
 export interface ContractEndpointOptions {
   recognizer: Recognizer;
-  /** Keys clients must send in `X-API-Key`. Empty: the header is ignored. */
-  clientApiKeys: string[];
-  /** The key the gateway sends upstream: never accepted from a client, even when listed in `clientApiKeys`. */
-  upstreamApiKey?: string | undefined;
+  /**
+   * Who the request is from, by `X-API-Key` (the paid API's header) or `Authorization: Bearer`:
+   * the same client keys as GraphQL. An open server (no keys) ignores the headers.
+   */
+  authenticate: Authenticate;
   /** Bodies larger than this are refused with 413 before they are buffered. */
   maxRequestBytes: number;
   /** The process-wide budget of buffered request bodies; a body it cannot hold is answered INNER_ERROR (busy). */
@@ -25,20 +27,17 @@ export interface ContractEndpointOptions {
  *
  * Every contract answer is HTTP 200, as the paid API answers them (clients written against it
  * branch on `status`, and some HTTP clients throw on 4xx); only refusals that happen before the
- * contract applies get another code: 401 (client key), 405 (method), 413 (body over the cap).
+ * contract applies get another code: 401 (client key), 405 (method), 413 (body over the cap),
+ * and 429 for a client over one of its limits (the body is then the contract's free
+ * `INNER_ERROR`, its closest "try again later", with `Retry-After`).
  */
-export function createContractEndpoint({ recognizer, clientApiKeys, upstreamApiKey, maxRequestBytes, bufferedBytes }: ContractEndpointOptions) {
-  // Keys are required as soon as any is configured, even when the only one was the upstream key.
-  const keysRequired = clientApiKeys.length > 0;
-  const keys = clientApiKeys.filter((key) => key !== upstreamApiKey).map(digest);
-
-  return async function handleContractRequest(request: Request): Promise<Response> {
+export function createContractEndpoint({ recognizer, authenticate, maxRequestBytes, bufferedBytes }: ContractEndpointOptions) {
+  return async function handleContractRequest(request: Request, authenticated?: Client): Promise<Response> {
     if (request.method !== 'POST') {
       return answer('INVALID_REQUEST', CONTRACT_MESSAGES.INVALID_REQUEST, { status: 405, headers: { allow: 'POST' } });
     }
-    if (keysRequired && !isKnownKey(request.headers.get('x-api-key'), keys)) {
-      return answer('INVALID_REQUEST', 'invalid X-API-Key', { status: 401 });
-    }
+    const client = authenticated ?? (await authenticate(request.headers));
+    if (isRefusal(client)) return answer('INVALID_REQUEST', 'invalid X-API-Key', { status: 401 });
     const contentType = request.headers.get('content-type')?.toLowerCase() ?? '';
     if (!contentType.startsWith('application/x-www-form-urlencoded')) {
       return answer('INVALID_REQUEST', CONTRACT_MESSAGES.INVALID_REQUEST);
@@ -59,7 +58,7 @@ export function createContractEndpoint({ recognizer, clientApiKeys, upstreamApiK
       const bytes = img ? decodeImgParameter(img) : null;
       if (!bytes || bytes.byteLength === 0) return answer('INVALID_REQUEST', CONTRACT_MESSAGES.INVALID_REQUEST);
 
-      const outcome = await recognizer.recognize(bytes, { signal: request.signal });
+      const outcome = await recognizer.recognize(bytes, { signal: request.signal, caller: client });
       return printOutcome(outcome);
     } finally {
       lease?.release();
@@ -80,6 +79,12 @@ function printOutcome(outcome: Outcome): Response {
   // UPSTREAM_UNAVAILABLE is ours, not the contract's: its clients know it as a server error, which
   // the contract documents as free (and they retry). When it was charged (an OK without a usable
   // identity), it is the charged status: FAIL, so the body does not contradict x-ktp-charged.
+  if (outcome.code === 'RATE_LIMITED' || outcome.code === 'QUOTA_EXCEEDED') {
+    return answer('INNER_ERROR', CONTRACT_MESSAGES.INNER_ERROR, {
+      status: 429,
+      headers: { ...headers, 'retry-after': String(outcome.retryAfterSeconds ?? 60), 'x-ktp-limit': outcome.code },
+    });
+  }
   const status: ContractErrorStatus =
     outcome.code === 'UPSTREAM_UNAVAILABLE' ? (outcome.charged ? 'FAIL' : 'INNER_ERROR') : outcome.code;
   return answer(status, CONTRACT_MESSAGES[status], { headers });
@@ -87,21 +92,4 @@ function printOutcome(outcome: Outcome): Response {
 
 function answer(status: ContractStatus, message: string, init: ResponseInit = {}): Response {
   return Response.json({ status, message }, init);
-}
-
-/**
- * Compared as SHA-256 digests, in constant time, against every configured key: the digests all
- * have one length, so neither a byte-by-byte guess nor the key's length shows in the timing, and
- * no early return tells which key (or whether any) came close.
- */
-function isKnownKey(given: string | null, keys: Buffer[]): boolean {
-  if (!given) return false;
-  const candidate = digest(given);
-  let known = false;
-  for (const key of keys) known = timingSafeEqual(key, candidate) || known;
-  return known;
-}
-
-function digest(key: string): Buffer {
-  return createHash('sha256').update(key).digest();
 }

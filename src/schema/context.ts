@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Outcome } from '../outcome.ts';
+import type { Client } from '../access/client.ts';
+import type { UsageLedger } from '../access/usage.ts';
 import type { Recognizer } from '../recognition/recognizer.ts';
 import type { RecognitionReferences } from './recognition-references.ts';
 
@@ -23,20 +25,26 @@ export interface GraphQLContext {
    * what it may read back by content hash. Undefined elsewhere: nothing is recorded or resolved.
    */
   references?: { access: RecognitionReferences; caller: string };
+  /** Who is asking (authenticated before the operation ran); undefined only where nobody authenticates (unit tests). */
+  client?: Client;
+  /** What `ktpUsage` reads; undefined where nothing is counted (unit tests). */
+  usage?: UsageLedger;
 }
 
 export function createGraphQLContext(
   recognizer: Recognizer,
   signal: AbortSignal | undefined,
   references?: GraphQLContext['references'],
+  client?: Client,
 ): GraphQLContext {
   return {
     recognizer,
     now: new Date(),
     ...(references ? { references } : {}),
+    ...(client ? { client } : {}),
     recognitions: new DataLoader<Upload, Outcome, string>(
       (uploads) =>
-        Promise.all(uploads.map((upload) => recognizer.recognize(upload.bytes, { contentHash: upload.contentHash, signal }))),
+        Promise.all(uploads.map((upload) => recognizer.recognize(upload.bytes, { contentHash: upload.contentHash, signal, ...(client ? { caller: client } : {}) }))),
       { cacheKeyFn: (upload) => upload.contentHash },
     ),
   };

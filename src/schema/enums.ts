@@ -34,6 +34,6 @@ export const NationalityEnum = builder.enumType('KtpNationality', {
 
 export const OcrErrorCodeEnum = builder.enumType('OcrErrorCode', {
   description:
-    'The paid API\'s statuses verbatim, plus UPSTREAM_UNAVAILABLE when no trustworthy answer could be had (timeout, connection failure, non-JSON or unknown answer, open circuit, missing configuration).',
+    'The paid API\'s statuses verbatim, plus UPSTREAM_UNAVAILABLE when no trustworthy answer could be had (timeout, connection failure, non-JSON or unknown answer, open circuit, missing configuration), and RATE_LIMITED / QUOTA_EXCEEDED when the calling client is over its requests per minute or its paid calls per day (free, retryable, with `retryAfterSeconds`).',
   values: OCR_ERROR_CODES,
 });

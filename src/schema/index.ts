@@ -7,6 +7,7 @@ import './ocr-error.ts';
 import './recognize-ktp.ts';
 import './ktp-identity-entity.ts';
 import './recognizer-status.ts';
+import './ktp-usage.ts';
 
 /**
  * The schema served to a federation gateway on the subgraph path: the client-facing schema plus

@@ -15,7 +15,7 @@ builder.asEntity(KtpIdentity, {
     const { references } = context;
     if (!references || typeof contentHash !== 'string') return null;
     if (!(await references.access.mayRead(references.caller, contentHash))) return null;
-    const outcome = await context.recognizer.peek(contentHash);
+    const outcome = await context.recognizer.peek(contentHash, context.client);
     if (outcome?.kind !== 'identity') return null;
     return toGraphQL(outcome, context.now) as KtpIdentityModel;
   },

@@ -12,6 +12,11 @@ export const OcrError = builder.objectRef<OcrErrorModel>('OcrError').implement({
     message: t.exposeString('message', { description: 'For people, not for matching: use `code`.' }),
     charged: t.exposeBoolean('charged', { description: 'True when the paid API charged for this answer (FAIL, or an OK it sent without usable data).' }),
     retryable: t.exposeBoolean('retryable', { description: 'True when sending the same image again later may succeed.' }),
+    retryAfterSeconds: t.int({
+      nullable: true,
+      description: 'For RATE_LIMITED and QUOTA_EXCEEDED: seconds until the same request is allowed again (also sent as `Retry-After`).',
+      resolve: (error) => error.retryAfterSeconds ?? null,
+    }),
     cached: t.exposeBoolean('cached', { description: 'True when this answer came from the cache or a request already in flight (cost nothing).' }),
     contentHash: t.exposeString('contentHash', { nullable: true, description: 'SHA-256 (hex) of the image bytes; null when there were none.' }),
   }),

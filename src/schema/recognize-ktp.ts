@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { noteRetryAfter } from '../access/use-retry-after.ts';
 import { normaliseIdentity } from '../ktp/normalise.ts';
 import { contentHash } from '../recognition/content-hash.ts';
 import type { KtpIdentityData } from '../ktp/identity.ts';
@@ -25,6 +26,8 @@ builder.mutationField('recognizeKtp', (t) =>
     resolve: async (_root, { image }, context) => {
       const bytes = await bytesOf(image);
       const outcome = await context.recognitions.load({ bytes, contentHash: contentHash(bytes) });
+      // A limit's wait also goes out as `Retry-After` (useRetryAfter); Yoga's context carries the request.
+      if (outcome.kind === 'error') noteRetryAfter((context as { request?: Request }).request, outcome.retryAfterSeconds);
       // Through a gateway, the caller may read this identity back by its hash (a deferred fragment).
       if (context.references && outcome.kind === 'identity' && outcome.contentHash !== null) {
         await context.references.access.answered(context.references.caller, outcome.contentHash);

@@ -3,7 +3,7 @@ import { contentHash } from '../../src/recognition/content-hash.ts';
 import { RECOGNIZE_KTP_OPERATION } from '../../src/schema/operations.ts';
 import { HANG_TIMEOUT_MS, request, startGatewayServer, type GatewayServer } from '../support/gateway-server.ts';
 import { testJpeg } from '../support/images.ts';
-import { uploadInit } from '../support/multipart.ts';
+import { CSRF_HEADERS, uploadInit } from '../support/multipart.ts';
 import { badImageScenarios } from './scenarios/bad-images.ts';
 import { paidOnceScenarios } from './scenarios/paid-once.ts';
 import { recognizeKtp, type E2eTarget } from './scenarios/target.ts';
@@ -70,7 +70,10 @@ describe('what only the chain shows', () => {
   });
 
   async function fullSelection(server: GatewayServer, bytes: Uint8Array) {
-    const response = await request(server.graphqlUrl, uploadInit({ bytes }, { query: RECOGNIZE_KTP_OPERATION }));
+    // A's clients hold keys (REST_API_KEYS open GraphQL too); under CACHE_SCOPE=client the key B
+    // uses is the one whose cache holds what B paid for.
+    const headers = server === chain.a ? { ...CSRF_HEADERS, 'x-api-key': CHAIN_KEY } : CSRF_HEADERS;
+    const response = await request(server.graphqlUrl, uploadInit({ bytes }, { query: RECOGNIZE_KTP_OPERATION, headers }));
     expect(response.json?.errors).toBeUndefined();
     return response.json!.data!.recognizeKtp as Record<string, unknown>;
   }

@@ -37,6 +37,7 @@ async function startServerTarget(): Promise<E2eTarget> {
       EKYCPRO_TIMEOUT_MS: '5000',
       EKYCPRO_BREAKER_THRESHOLD: '1000',
       NODE_ENV: 'production',
+      ALLOW_ANONYMOUS: 'true',
     },
     'e2e server',
   );

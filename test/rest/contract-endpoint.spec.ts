@@ -424,8 +424,12 @@ describe('X-API-Key with REST_API_KEYS configured', () => {
     }
   });
 
-  it('does not apply to GraphQL (it has no client keys yet)', async () => {
-    expect(await recognizeGraphQL(await nextJpeg(), keyedGw)).toMatchObject({ __typename: 'KtpIdentity' });
+  it('applies to GraphQL too (REST_API_KEYS are client keys): 401 without one, served with one', async () => {
+    const keyless = await request(keyedGw.graphqlUrl, uploadInit({ bytes: await nextJpeg() }));
+    expect(keyless.status).toBe(401);
+    const init = uploadInit({ bytes: await nextJpeg() });
+    const keyed = await request(keyedGw.graphqlUrl, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${CLIENT_KEYS[1]}` } });
+    expect(keyed.json?.data?.recognizeKtp).toMatchObject({ __typename: 'KtpIdentity' });
   });
 });
 

@@ -8,7 +8,7 @@ import { FAKE_API_KEY, SAMPLE_IDENTITY, startFakeEkycpro, type FakeEkycpro } fro
 import { assertNoSecret, request, startGatewayServer, type GatewayServer } from '../support/gateway-server.ts';
 import { testText } from '../support/image-bytes.ts';
 import { testJpeg, testPngOfSize } from '../support/images.ts';
-import { uploadInit } from '../support/multipart.ts';
+import { CSRF_HEADERS, uploadInit } from '../support/multipart.ts';
 import { CONTRACT_MESSAGES, CONTRACT_ROUTE } from '../support/contract.ts';
 
 /**
@@ -89,7 +89,8 @@ describe('the contract’s documented curl example against our gateway', () => {
     expect(fake.callsFor(hash)).toBe(2); // the direct call, and ours
 
     expect(await ours(img)).toBe(direct);
-    const graphql = await request(gw.graphqlUrl, uploadInit({ bytes: image }));
+    // The same client (REST_API_KEYS are client keys on GraphQL too), so the same cache scope.
+    const graphql = await request(gw.graphqlUrl, uploadInit({ bytes: image }, { headers: { ...CSRF_HEADERS, 'x-api-key': DOCUMENTED_KEY } }));
     expect(graphql.json?.data?.recognizeKtp).toMatchObject({ __typename: 'KtpIdentity', nik: SAMPLE_IDENTITY.id, cached: true });
     expect(fake.callsFor(hash)).toBe(2);
   });

@@ -28,7 +28,7 @@ describe('the client-facing contract', () => {
     expect(sdl).toContain('union RecognizeKtpResult = KtpIdentity | OcrError');
     expect(sdl).toContain('ktpRecognizerStatus: KtpRecognizerStatus!');
     const codes = /enum OcrErrorCode \{([^}]*)\}/.exec(sdl)![1]!.match(/[A-Z_]{3,}/g);
-    expect(codes?.sort()).toEqual(['FAIL', 'IMAGE_INVALID_FORMAT', 'IMAGE_INVALID_SIZE', 'INNER_ERROR', 'INVALID_REQUEST', 'UPSTREAM_UNAVAILABLE']);
+    expect(codes?.sort()).toEqual(['FAIL', 'IMAGE_INVALID_FORMAT', 'IMAGE_INVALID_SIZE', 'INNER_ERROR', 'INVALID_REQUEST', 'QUOTA_EXCEEDED', 'RATE_LIMITED', 'UPSTREAM_UNAVAILABLE']);
   });
 
   it('leaves the federation plumbing out', () => {

@@ -46,7 +46,7 @@ afterAll(async () => {
  */
 let graphiqlAndShortTtl: Promise<ServerProcess> | undefined;
 let defaultsAndTinyCache: Promise<ServerProcess> | undefined;
-const paidEnv = () => ({ KTP_PROVIDER: 'ekycpro', EKYCPRO_URL: fake.url, EKYCPRO_API_KEY: FAKE_API_KEY, NODE_ENV: 'production' });
+const paidEnv = () => ({ KTP_PROVIDER: 'ekycpro', EKYCPRO_URL: fake.url, EKYCPRO_API_KEY: FAKE_API_KEY, NODE_ENV: 'production', ALLOW_ANONYMOUS: 'true' });
 function startPaid(env: Record<string, string>): Promise<ServerProcess> {
   const started = startServerProcess({ ...paidEnv(), ...env }, 'paid server');
   void started.then((server) => paid.push(server));

@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import { loadConfig, type GatewayConfig } from '../../src/config.ts';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway.ts';
 import { createNodeServer } from '../../src/http/node-server.ts';
+import { createLogger } from '../../src/observability/logger.ts';
 import { createEkycproProvider, type EkycproProviderOptions } from '../../src/providers/ekycpro/index.ts';
 import type { KtpProvider } from '../../src/providers/provider.ts';
 import { FAKE_API_KEY, startFakeEkycpro, type FakeEkycpro } from './fake-ekycpro.ts';
@@ -21,6 +22,8 @@ export interface GatewayServer {
   fake: FakeEkycpro;
   gateway: Gateway;
   server: Server;
+  /** Every JSON line the gateway logged (pino), kept here rather than printed, for tests to read. */
+  logs: string[];
   /** Resolves once `count` provider recognitions have settled. */
   waitForSettled(count: number): Promise<void>;
   close(): Promise<void>;
@@ -63,6 +66,8 @@ export async function startGatewayServer(options: GatewayServerOptions = {}): Pr
   const waiters: { count: number; resolve: () => void }[] = [];
   const provider: KtpProvider = {
     name: ekycpro.name,
+    paid: true,
+    ...(ekycpro.onEvent ? { onEvent: ekycpro.onEvent } : {}),
     isReady: () => ekycpro.isReady?.() ?? true,
     async recognize(bytes, image, signal) {
       try {
@@ -74,7 +79,9 @@ export async function startGatewayServer(options: GatewayServerOptions = {}): Pr
     },
   };
 
-  const gateway = createGateway({ config, provider, ...options.shared });
+  const logs: string[] = [];
+  const logger = createLogger({ level: config.observability.logLevel, destination: { write: (line: string) => void logs.push(line) } });
+  const gateway = createGateway({ config, provider, logger, ...options.shared });
   // The production server, with its timeouts and connection cap from `config.server`.
   const { server } = createNodeServer(gateway.handler, config.server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -86,6 +93,7 @@ export async function startGatewayServer(options: GatewayServerOptions = {}): Pr
     fake,
     gateway,
     server,
+    logs,
     waitForSettled: (count) => (settled >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }))),
     close: async () => {
       server.closeAllConnections();

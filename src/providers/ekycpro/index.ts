@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { KtpProvider } from '../provider.ts';
+import { createProviderEvents, type KtpProvider } from '../provider.ts';
 import { ocrError, type ErrorOutcome, type ProviderOutcome } from '../../outcome.ts';
 import { createCircuitBreaker, type CallResult, type CircuitBreakerOptions } from './circuit-breaker.ts';
 import { createConcurrencyLimit } from '../../limit-concurrency.ts';
@@ -41,6 +41,14 @@ export function createEkycproProvider(options: EkycproProviderOptions): KtpProvi
   const limit = createConcurrencyLimit({ max: options.maxConcurrency ?? 16, maxQueue: options.maxQueue ?? 64 });
   // Busy answers are not retried here: waiting again would only lengthen the queue it was refused from.
   const busyAnswers = new WeakSet<ProviderOutcome>();
+  const events = createProviderEvents();
+  let breakerState = breaker.state;
+  // Transitions only, however they happened (a failure, a cooldown ending, a trial).
+  const noteBreaker = () => {
+    if (breaker.state === breakerState) return;
+    breakerState = breaker.state;
+    events.emit({ type: 'breaker', state: breakerState });
+  };
 
   async function attempt(bytes: Uint8Array, apiKey: string, signal: AbortSignal | undefined): Promise<ProviderOutcome> {
     // One slot per exchange: at most `maxConcurrency` calls are ever open at the upstream.
@@ -51,7 +59,9 @@ export function createEkycproProvider(options: EkycproProviderOptions): KtpProvi
       return busy;
     }
     try {
-      if (!breaker.tryAcquire()) {
+      const allowed = breaker.tryAcquire();
+      noteBreaker();
+      if (!allowed) {
         return unavailable('the OCR upstream is failing; not calling it for a short while (circuit open)');
       }
       const startedAt = now();
@@ -67,6 +77,12 @@ export function createEkycproProvider(options: EkycproProviderOptions): KtpProvi
               { charged: false, retryable: true },
             );
       breaker.record(healthOf(result, outcome, bytes, startedAt));
+      noteBreaker();
+      events.emit({
+        type: 'upstream-call',
+        status: result.kind === 'answered' ? (outcome.kind === 'identity' ? 'OK' : outcome.code) : 'NO_ANSWER',
+        seconds: (now() - startedAt) / 1000,
+      });
       return outcome;
     } finally {
       release();
@@ -75,7 +91,9 @@ export function createEkycproProvider(options: EkycproProviderOptions): KtpProvi
 
   return {
     name: 'ekycpro',
+    paid: true,
     isReady: () => options.apiKey !== undefined,
+    onEvent: events.on,
     async recognize(bytes, _image, signal) {
       const apiKey = options.apiKey;
       if (!apiKey) {
@@ -84,8 +102,12 @@ export function createEkycproProvider(options: EkycproProviderOptions): KtpProvi
           retryable: false,
         });
       }
+      let attempts = 0;
       return withRetry(
-        () => attempt(bytes, apiKey, signal),
+        () => {
+          if (attempts++ > 0) events.emit({ type: 'retry' });
+          return attempt(bytes, apiKey, signal);
+        },
         (outcome) => outcome.kind === 'error' && outcome.code === 'INNER_ERROR' && !busyAnswers.has(outcome),
         { retries: options.retries ?? 2, backoffMs: options.backoffMs, signal },
       );

@@ -4,7 +4,7 @@
  * Free: nothing it answers is charged.
  */
 import { availableParallelism } from 'node:os';
-import type { ImageInfo } from '../provider.ts';
+import { createProviderEvents, type ImageInfo, type ProviderRequest } from '../provider.ts';
 import { CONTRACT_MESSAGES } from '../../contract.ts';
 import { ocrError, type ProviderOutcome } from '../../outcome.ts';
 import type { KtpProvider } from '../provider.ts';
@@ -71,12 +71,14 @@ export function createLocalProvider(options: LocalProviderOptions = {}): LocalPr
   const cores = Math.max(1, availableParallelism());
   const poolSize = Math.max(1, Math.floor(options.poolSize ?? Math.min(2, cores)));
   const threadsPerWorker = Math.max(1, Math.floor(options.threadsPerWorker ?? cores / poolSize));
+  const events = createProviderEvents();
   const pool = new WorkerPool({
     size: poolSize,
     threadsPerWorker,
     maxQueue: Math.max(0, Math.floor(options.maxQueue ?? 4 * poolSize)),
     jobTimeoutMs: options.jobTimeoutMs ?? 30_000,
     workerUrl: options.workerUrl ?? new URL('./worker-entry.mjs', import.meta.url),
+    onEvent: (event) => events.emit(event),
   });
 
   return {
@@ -84,8 +86,9 @@ export function createLocalProvider(options: LocalProviderOptions = {}): LocalPr
     warmUp: () => pool.start(),
     isReady: () => pool.ready,
     close: () => pool.close(),
-    async recognize(bytes: Uint8Array, image: ImageInfo, signal?: AbortSignal): Promise<ProviderOutcome> {
-      return toOutcome(await pool.run(bytes, image.format, signal));
+    onEvent: events.on,
+    async recognize(bytes: Uint8Array, image: ImageInfo, signal?: AbortSignal, request?: ProviderRequest): Promise<ProviderOutcome> {
+      return toOutcome(await pool.run(bytes, image.format, signal, request?.client));
     },
   };
 }

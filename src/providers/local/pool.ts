@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { ImageFormat } from '../provider.ts';
+import type { ImageFormat, ProviderEvent } from '../provider.ts';
+import { FairQueue } from './fair-queue.ts';
 import type { FromWorker, JobResult, ToWorker, WorkerConfig } from './protocol.ts';
 
 /** Why a job got no result from the engine. */
@@ -25,10 +26,16 @@ export interface PoolOptions {
    */
   closeGraceMs?: number;
   workerUrl: URL;
+  /** Queue depth, job durations and worker restarts, for metrics. Default: none. */
+  onEvent?: (event: ProviderEvent) => void;
 }
 
 interface Job {
   id: number;
+  /** Whose job it is: the fair queue serves clients in turn. */
+  lane: string;
+  /** When a worker took it (performance.now()), for its duration. */
+  startedAt?: number;
   bytes: Uint8Array;
   format: ImageFormat;
   settle: (answer: PoolAnswer) => void;
@@ -69,7 +76,7 @@ const MAX_CONSECUTIVE_LOAD_FAILURES = 3;
 export class WorkerPool {
   readonly #options: PoolOptions;
   readonly #slots: Slot[] = [];
-  readonly #queue: Job[] = [];
+  readonly #queue = new FairQueue<Job>();
   #nextId = 1;
   #closed = false;
   #loadFailures = 0;
@@ -106,7 +113,7 @@ export class WorkerPool {
    * If `signal` aborts while the job still waits, it leaves the queue and settles as aborted;
    * once running it runs to the end (onnxruntime cannot be interrupted, and the answer may be cached).
    */
-  run(bytes: Uint8Array, format: ImageFormat, signal?: AbortSignal): Promise<PoolAnswer> {
+  run(bytes: Uint8Array, format: ImageFormat, signal?: AbortSignal, lane = ''): Promise<PoolAnswer> {
     if (this.#closed) return Promise.resolve({ kind: 'closed' });
     if (this.#fatal !== null) return Promise.resolve({ kind: 'unavailable', message: this.#fatal });
     if (signal?.aborted) return Promise.resolve({ kind: 'aborted' });
@@ -119,14 +126,14 @@ export class WorkerPool {
 
     return new Promise<PoolAnswer>((resolve) => {
       const onAbort = () => {
-        const at = this.#queue.indexOf(job);
         // Already dispatched: it runs to the end and settles normally.
-        if (at === -1) return;
-        this.#queue.splice(at, 1);
+        if (!this.#queue.remove(job)) return;
+        this.#depthChanged();
         job.settle({ kind: 'aborted' });
       };
       const job: Job = {
         id: this.#nextId++,
+        lane,
         bytes,
         format,
         settle: (answer) => {
@@ -137,7 +144,8 @@ export class WorkerPool {
         },
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#queue.push(job);
+      this.#queue.push(lane, job);
+      this.#depthChanged();
       this.#pump();
     });
   }
@@ -151,7 +159,7 @@ export class WorkerPool {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const job of this.#queue.splice(0)) job.settle({ kind: 'closed' });
+    for (const job of this.#queue.drain()) job.settle({ kind: 'closed' });
     const slots = [...this.#slots];
     for (const slot of slots) {
       this.#finish(slot, { kind: 'closed' });
@@ -265,10 +273,15 @@ export class WorkerPool {
     if (this.#closed) return;
     if (this.#loadFailures >= MAX_CONSECUTIVE_LOAD_FAILURES) {
       this.#fatal = 'the OCR engine cannot start (its models failed to load)';
-      for (const job of this.#queue.splice(0)) job.settle({ kind: 'unavailable', message: this.#fatal });
+      for (const job of this.#queue.drain()) job.settle({ kind: 'unavailable', message: this.#fatal });
       return;
     }
+    this.#options.onEvent?.({ type: 'worker-restart' });
     this.#spawn();
+  }
+
+  #depthChanged(): void {
+    this.#options.onEvent?.({ type: 'queue-depth', depth: this.#queue.length });
   }
 
   #finish(slot: Slot, answer: PoolAnswer): void {
@@ -279,6 +292,7 @@ export class WorkerPool {
     }
     const job = slot.job;
     slot.job = null;
+    if (job?.startedAt !== undefined) this.#options.onEvent?.({ type: 'job', seconds: (performance.now() - job.startedAt) / 1000, result: answer.kind });
     job?.settle(answer);
   }
 
@@ -287,6 +301,8 @@ export class WorkerPool {
       if (this.#queue.length === 0) return;
       if (!slot.ready || slot.retiring || slot.job !== null) continue;
       const job = this.#queue.shift()!;
+      this.#depthChanged();
+      job.startedAt = performance.now();
       slot.job = job;
       slot.engineBusy = true;
       slot.timer = setTimeout(() => {
