@@ -64,7 +64,6 @@ describe('npm start (offline engine, the defaults)', () => {
   it('GET /healthz → 200 while the engine is still loading', async () => {
     const response = await fetch(`${offline.origin}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok' });
   });
 
   it('GET /readyz → 503 before the engine is warm, then 200 once it is', async () => {
