@@ -207,6 +207,11 @@ describe('readCard', () => {
     }
   });
 
+  it('reads a placeholder X that the recogniser returned as a multiplication sign as the X it is', () => {
+    // OCR-A's X comes back as U+00D7 with x as its runner-up: the card prints no ×.
+    expect(read(enginePage({ ...MARIA, nik: '3174\u00d7\u00d7\u00d7\u00d7\u00d7\u00d7\u00d7\u00d70003' }))?.fields.id).toBe('3174XXXXXXXX0003');
+  });
+
   it('answers null for a document with a 16-digit number but none of the card labels', () => {
     const receipt = {
       width: 900,
