@@ -2,6 +2,7 @@ import type ort from 'onnxruntime-node';
 import { crop, resize, type Raster } from '../pipeline/raster.ts';
 import { charExtents, inkColumns } from './char-extents.ts';
 import { toBgrTensor } from './tensor.ts';
+import { digitOf } from '../../../ktp/look-alikes.ts';
 
 /** One recognised character and the horizontal span of the CTC time steps that emitted it. */
 export interface CtcChar {
@@ -111,6 +112,7 @@ export function ctcDecode(
   const chars: CtcStepChar[] = [];
   let previous = 0;
   const speckClasses = dictionary.flatMap((c, i) => (SPECKS.has(c) ? [i + 1] : []));
+  const lookAlikes = lookAlikeGroups(dictionary);
   /** The likeliest speck over the current run of blanks. */
   let speck: { cls: number; p: number; t: number } | null = null;
   for (let t = 0; t < steps; t++) {
@@ -129,6 +131,15 @@ export function ctcDecode(
       } else if (c !== 0 && p > secondP) {
         second = c;
         secondP = p;
+      }
+    }
+    // A character the recogniser spread over its look-alikes (`l` 0.29 and `1` 0.19 against the
+    // blank's 0.33, where OCR-A prints a 1) is there: alone between blanks, it is emitted as its
+    // likeliest look-alike, with that look-alike's low probability as its score.
+    if (best === 0 && previous === 0 && t > 0) {
+      const spread = spreadCharacter(probs, base, bestP, lookAlikes);
+      if (spread && (t + 1 >= steps || argmax(probs, base + classes, classes) === 0)) {
+        [best, bestP, second, secondP] = [spread.cls, spread.p, spread.second, spread.secondP];
       }
     }
     if (best === 0) {
@@ -159,6 +170,46 @@ export function ctcDecode(
   const text = chars.map((c) => c.char).join('');
   const score = chars.length === 0 ? 0 : chars.reduce((s, c) => s + c.score, 0) / chars.length;
   return { text, score, chars };
+}
+
+/** The classes of each group of look-alikes (a digit and what is read for it, src/ktp/look-alikes.ts). */
+const groupsByDictionary = new WeakMap<readonly string[], number[][]>();
+
+function lookAlikeGroups(dictionary: readonly string[]): number[][] {
+  const known = groupsByDictionary.get(dictionary);
+  if (known) return known;
+  const groups = new Map<string, number[]>();
+  dictionary.forEach((c, i) => {
+    const digit = digitOf(c.normalize('NFKC'));
+    if (digit === null) return;
+    groups.set(digit, [...(groups.get(digit) ?? []), i + 1]);
+  });
+  const list = [...groups.values()].filter((g) => g.length > 1);
+  groupsByDictionary.set(dictionary, list);
+  return list;
+}
+
+/** The likeliest member (and runner-up) of a look-alike group whose members together outweigh the blank. */
+function spreadCharacter(probs: Float32Array, base: number, blank: number, groups: readonly number[][]) {
+  let found: { cls: number; p: number; second: number; secondP: number; sum: number } | null = null;
+  for (const group of groups) {
+    let sum = 0;
+    let [cls, p, second, secondP] = [0, -1, 0, -1];
+    for (const c of group) {
+      const q = probs[base + c]!;
+      sum += q;
+      if (q > p) [second, secondP, cls, p] = [cls, p, c, q];
+      else if (q > secondP) [second, secondP] = [c, q];
+    }
+    if (sum > blank && (!found || sum > found.sum)) found = { cls, p, second, secondP, sum };
+  }
+  return found;
+}
+
+function argmax(probs: Float32Array, base: number, classes: number): number {
+  let best = 0;
+  for (let c = 1; c < classes; c++) if (probs[base + c]! > probs[base + best]!) best = c;
+  return best;
 }
 
 function keepAlternative(char: CtcStepChar, cls: number, p: number, dictionary: readonly string[]): void {
