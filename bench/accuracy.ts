@@ -60,6 +60,11 @@ export const RANGES: { tuning: readonly Range[]; heldOut: readonly Range[] } = {
     { family: 'classic', first: 100, last: 124, note: 'tuned with --misses before 0.2.0 (the README called them held out)' },
     { family: 'dejavu', first: 1, last: 30, note: 'tuned with --misses for 0.2.0' },
     { family: 'phone', first: 1, last: 30, note: 'tuned with --misses for 0.2.0' },
+    // Declared (and committed) before any of their misses were looked at, for the street-address
+    // and OCR-A NIK work after 0.2.0: fresh seeds, so the fixes are not shaped by earlier tuning.
+    { family: 'classic', first: 1000, last: 1039, note: 'tuned with --misses after 0.2.0 (street addresses, OCR-A NIKs)' },
+    { family: 'dejavu', first: 1000, last: 1039, note: 'tuned with --misses after 0.2.0 (OCR-A NIKs)' },
+    { family: 'phone', first: 1000, last: 1039, note: 'tuned with --misses after 0.2.0' },
   ],
   heldOut: [
     { family: 'classic', first: 300, last: 319, note: 'held out: never run before the final figures' },

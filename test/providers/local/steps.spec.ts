@@ -173,6 +173,44 @@ describe('CTC decoding and character extents', () => {
     expect(decoded.chars[1]!.alternative).toBeUndefined();
   });
 
+  it('keeps a dot it nearly emitted after a letter, with its doubt as its score, and adds none between digits', () => {
+    const dictionary = ['J', 'L', '.', 'C', '1', '2'];
+    // classes: blank, 'J', 'L', '.', 'C', '1', '2'. `JL` then blanks where the dot's class climbs
+    // to 0.3 (a dot blur thinned), then `C`; then `1`, blanks with the same climb, `2`; then `C`,
+    // blanks where the dot stays at noise, `C`.
+    const step = (cls: number, p: number, dot = 0) => {
+      const row = new Array(7).fill(0);
+      row[cls] = p;
+      row[3] += dot;
+      row[0] += 1 - p - dot;
+      return row;
+    };
+    const rows = [
+      step(1, 0.9), step(2, 0.9), step(0, 0.7, 0.3), step(0, 0.9, 0.1), step(4, 0.9),
+      step(5, 0.9), step(0, 0.7, 0.3), step(6, 0.9),
+      step(4, 0.9), step(0, 0.95, 0.05), step(4, 0.9),
+    ];
+    const decoded = ctcDecode(new Float32Array(rows.flat()), rows.length, 7, dictionary);
+    expect(decoded.text).toBe('JL.C12CC');
+    expect(decoded.chars[2]).toMatchObject({ char: '.', first: 2, last: 2, score: expect.closeTo(0.3, 5) });
+  });
+
+  it('emits a character the recogniser spread over its look-alikes, alone between blanks, and never doubles a run', () => {
+    const dictionary = ['l', '1', '3'];
+    // classes: blank, 'l', '1', '3'. Blank, then a step where `l` 0.29 and `1` 0.19 together
+    // outweigh the blank's 0.33 (OCR-A's 1), blank, `3`; then `1`, a step of the same spread
+    // right after it (the same stroke, no new character), blank, `3`; then a blank step where the
+    // look-alikes stay at noise.
+    const rows = [
+      [1, 0, 0, 0], [0.33, 0.29, 0.19, 0.19], [1, 0, 0, 0], [0.1, 0, 0, 0.9],
+      [1, 0, 0, 0], [0.1, 0, 0.9, 0], [0.33, 0.29, 0.19, 0.19], [1, 0, 0, 0], [0.1, 0, 0, 0.9],
+      [0.9, 0.05, 0.05, 0], [1, 0, 0, 0],
+    ];
+    const decoded = ctcDecode(new Float32Array(rows.flat()), rows.length, 4, dictionary);
+    expect(decoded.text).toBe('l313');
+    expect(decoded.chars[0]).toMatchObject({ char: 'l', first: 1, last: 1, score: expect.closeTo(0.29, 5), alternative: { char: '1' } });
+  });
+
   it('puts the widest blank run between two centres as the gap, so word gaps stand out', () => {
     // "AB CD": glyphs 8 px wide, 2 px apart inside a word, 9 px between the words.
     const ink = new Uint16Array(60);

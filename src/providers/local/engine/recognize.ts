@@ -2,6 +2,7 @@ import type ort from 'onnxruntime-node';
 import { crop, resize, type Raster } from '../pipeline/raster.ts';
 import { charExtents, inkColumns } from './char-extents.ts';
 import { toBgrTensor } from './tensor.ts';
+import { digitOf } from '../../../ktp/look-alikes.ts';
 
 /** One recognised character and the horizontal span of the CTC time steps that emitted it. */
 export interface CtcChar {
@@ -86,8 +87,21 @@ export interface CtcStepChar {
 const MIN_ALTERNATIVE_SCORE = 0.01;
 
 /**
+ * Punctuation that blur thins to a speck the recogniser nearly emits: over the blank steps between
+ * two characters, the speck's class climbs well above noise (0.13 to 0.40 where a blurred card
+ * prints `JL.`, under 0.01 where it prints nothing) but stays under the blank.
+ */
+const SPECKS = new Set(['.', ',', '/']);
+/** A speck's best probability over a blank run from which it counts as nearly emitted. */
+const NEARLY_EMITTED = 0.1;
+
+/**
  * Greedy CTC: argmax per step, runs of one class collapse to one character, blanks (class 0)
  * separate. The score of a character is the best probability in its run; the line's is the mean.
+ * One exception to greedy: a speck of punctuation (SPECKS) that the recogniser nearly emitted
+ * between a letter and the next character is kept, with its own low probability as its score, so
+ * that the reader sees the doubt (`JL. CUT` whose dot blur thinned read as `JL CUT`). Only after
+ * a letter: between digits (a date, a NIK) nothing is added.
  */
 export function ctcDecode(
   probs: Float32Array,
@@ -97,6 +111,10 @@ export function ctcDecode(
 ): { text: string; score: number; chars: CtcStepChar[] } {
   const chars: CtcStepChar[] = [];
   let previous = 0;
+  const speckClasses = dictionary.flatMap((c, i) => (SPECKS.has(c) ? [i + 1] : []));
+  const lookAlikes = lookAlikeGroups(dictionary);
+  /** The likeliest speck over the current run of blanks. */
+  let speck: { cls: number; p: number; t: number } | null = null;
   for (let t = 0; t < steps; t++) {
     let best = 0;
     let bestP = -1;
@@ -115,6 +133,28 @@ export function ctcDecode(
         secondP = p;
       }
     }
+    // A character the recogniser spread over its look-alikes (`l` 0.29 and `1` 0.19 against the
+    // blank's 0.33, where OCR-A prints a 1) is there: alone between blanks, it is emitted as its
+    // likeliest look-alike, with that look-alike's low probability as its score.
+    if (best === 0 && previous === 0 && t > 0) {
+      const spread = spreadCharacter(probs, base, bestP, lookAlikes);
+      if (spread && (t + 1 >= steps || argmax(probs, base + classes, classes) === 0)) {
+        [best, bestP, second, secondP] = [spread.cls, spread.p, spread.second, spread.secondP];
+      }
+    }
+    if (best === 0) {
+      for (const cls of speckClasses) {
+        const p = probs[base + cls]!;
+        if (p >= NEARLY_EMITTED && (!speck || p > speck.p)) speck = { cls, p, t };
+      }
+    } else if (best !== previous) {
+      const before = chars[chars.length - 1];
+      const next = dictionary[best - 1] ?? '';
+      if (speck && before && /^\p{L}$/u.test(before.char) && !SPECKS.has(next)) {
+        chars.push({ char: dictionary[speck.cls - 1]!, first: speck.t, last: speck.t, score: speck.p });
+      }
+      speck = null;
+    }
     if (best !== 0 && best === previous) {
       const current = chars[chars.length - 1]!;
       current.last = t;
@@ -130,6 +170,46 @@ export function ctcDecode(
   const text = chars.map((c) => c.char).join('');
   const score = chars.length === 0 ? 0 : chars.reduce((s, c) => s + c.score, 0) / chars.length;
   return { text, score, chars };
+}
+
+/** The classes of each group of look-alikes (a digit and what is read for it, src/ktp/look-alikes.ts). */
+const groupsByDictionary = new WeakMap<readonly string[], number[][]>();
+
+function lookAlikeGroups(dictionary: readonly string[]): number[][] {
+  const known = groupsByDictionary.get(dictionary);
+  if (known) return known;
+  const groups = new Map<string, number[]>();
+  dictionary.forEach((c, i) => {
+    const digit = digitOf(c.normalize('NFKC'));
+    if (digit === null) return;
+    groups.set(digit, [...(groups.get(digit) ?? []), i + 1]);
+  });
+  const list = [...groups.values()].filter((g) => g.length > 1);
+  groupsByDictionary.set(dictionary, list);
+  return list;
+}
+
+/** The likeliest member (and runner-up) of a look-alike group whose members together outweigh the blank. */
+function spreadCharacter(probs: Float32Array, base: number, blank: number, groups: readonly number[][]) {
+  let found: { cls: number; p: number; second: number; secondP: number; sum: number } | null = null;
+  for (const group of groups) {
+    let sum = 0;
+    let [cls, p, second, secondP] = [0, -1, 0, -1];
+    for (const c of group) {
+      const q = probs[base + c]!;
+      sum += q;
+      if (q > p) [second, secondP, cls, p] = [cls, p, c, q];
+      else if (q > secondP) [second, secondP] = [c, q];
+    }
+    if (sum > blank && (!found || sum > found.sum)) found = { cls, p, second, secondP, sum };
+  }
+  return found;
+}
+
+function argmax(probs: Float32Array, base: number, classes: number): number {
+  let best = 0;
+  for (let c = 1; c < classes; c++) if (probs[base + c]! > probs[base + best]!) best = c;
+  return best;
 }
 
 function keepAlternative(char: CtcStepChar, cls: number, p: number, dictionary: readonly string[]): void {

@@ -61,19 +61,33 @@ function readVocabulary(span: ValueSpan | undefined, vocabulary: CandidateIndex)
 }
 
 /**
- * A dot the recogniser nearly read as a comma, right after a word: the comma before a degree
- * (`SALIM, S.E.`) that blur thinned. Its runner-up says so; nothing else turns a dot into a comma.
+ * A dot the recogniser nearly read as a comma, right after a word and before a degree: the comma
+ * of `SALIM, S.E.` that blur thinned. Its runner-up says so, and what follows must open a degree
+ * (one or two letters and a dot: `S.E.`, `S.KOM`, `A.MD`), or the line ends there; nothing else turns a dot into a comma.
+ * Names only: in a street the dot after an abbreviation (`NO. 20`, `GG. MAWAR`, `DSN. TELUK`) is
+ * just as often a blurred speck with a comma runner-up, and it is a dot.
  */
 function commaBeforeDegree(glyphs: readonly Glyph[]): Glyph[] {
+  const opensDegree = (i: number) => {
+    // At a line's end the degrees may have wrapped onto the next line.
+    const next = glyphs.slice(i + 1, i + 4).map((g) => g.char).join('');
+    return next === '' || /^[A-Z]{1,2}\./.test(next);
+  };
   return glyphs.map((g, i) =>
-    g.char === '.' && g.alternative?.char === ',' && i >= 3 && glyphs.slice(i - 3, i).every((p) => /[A-Z]/.test(p.char)) ? { ...g, char: ',' } : g,
+    g.char === '.' && g.alternative?.char === ',' && i >= 3 && glyphs.slice(i - 3, i).every((p) => /[A-Z]/.test(p.char)) && opensDegree(i)
+      ? { ...g, char: ',' }
+      : g,
   );
 }
 
 /** Free text (name, street): spaces from the CTC geometry, line by line, wrapped lines joined. */
-function readFreeText(span: ValueSpan | undefined, tokens: (marked: string) => string): Reading {
+function readFreeText(
+  span: ValueSpan | undefined,
+  tokens: (marked: string) => string,
+  fixLine: (line: readonly Glyph[]) => readonly Glyph[] = (line) => line,
+): Reading {
   if (!span) return NONE;
-  const lines = span.lines.filter((l) => l.length > 0).map(commaBeforeDegree);
+  const lines = span.lines.filter((l) => l.length > 0).map(fixLine);
   if (lines.length === 0) return NONE;
   // The rules see the wrapped lines as one value: the degrees after a name's comma may wrap.
   const value = tidy(tokens(lines.map((l) => markedText(l)).join(' ')));
@@ -253,7 +267,7 @@ export function readFields(layout: CardLayout): CardReading {
 
   const readings: Record<keyof RawKtpFields, Reading> = {
     id: nik,
-    name: readFreeText(f.name, separateNameTokens),
+    name: readFreeText(f.name, separateNameTokens, commaBeforeDegree),
     pob: birth.pob,
     dob: birth.dob,
     gender,

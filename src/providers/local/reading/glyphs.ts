@@ -41,6 +41,8 @@ const FOLD: Record<string, string> = {
   '\u00b7': '.',
   '\u3002': '.',
   '\u3001': ',',
+  // OCR-A's X (a NIK's placeholder) comes back as a multiplication sign; no card prints one.
+  '\u00d7': 'X',
 };
 
 /** NFKC per character, so that one input character still maps to the extent the engine gave it. */

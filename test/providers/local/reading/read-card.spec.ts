@@ -72,6 +72,17 @@ describe('readCard', () => {
     expect(fields.pob).toBe('JAKARTA');
   });
 
+  it("keeps a street's dots that the recogniser nearly read as commas, and reads a name's degree comma", () => {
+    // Blur thins every dot to a speck whose runner-up is a comma: only the one before a degree is one.
+    const commaRunnerUp = (l: OcrLine): OcrLine[] => [
+      { ...l, chars: l.chars.map((c) => (c.char === '.' ? { ...c, score: 0.96, alternative: { char: ',', score: 0.02 } } : c)) },
+    ];
+    const card: CardText = { ...MARIA, name: ['MARIA THERESIA. S.KOM'], address: ['DSN. KRAJAN GG. MAWAR NO. 12'] };
+    const fields = read(enginePage(card, (lines) => replacing('Alamat', commaRunnerUp)(replacing('Nama', commaRunnerUp)(lines))))!.fields;
+    expect(fields.address).toBe('DSN. KRAJAN GG. MAWAR NO. 12');
+    expect(fields.name).toBe('MARIA THERESIA, S.KOM');
+  });
+
   it('reads rows whose label, colon and value were detected as separate boxes', () => {
     const split = enginePage(
       MARIA,
@@ -194,6 +205,11 @@ describe('readCard', () => {
     for (const nik of ['31740243059', '317402430590', '31740243059000031', '3174XXXXXXXX0003', '3174025505900003']) {
       expect(read(enginePage({ ...MARIA, nik }))?.fields.id, nik).toBe(nik);
     }
+  });
+
+  it('reads a placeholder X that the recogniser returned as a multiplication sign as the X it is', () => {
+    // OCR-A's X comes back as U+00D7 with x as its runner-up: the card prints no ×.
+    expect(read(enginePage({ ...MARIA, nik: '3174\u00d7\u00d7\u00d7\u00d7\u00d7\u00d7\u00d7\u00d70003' }))?.fields.id).toBe('3174XXXXXXXX0003');
   });
 
   it('answers null for a document with a 16-digit number but none of the card labels', () => {
