@@ -2,7 +2,7 @@ import type { ClientUsage } from '../access/usage.ts';
 import { builder } from './builder.ts';
 
 const KtpClientUsage = builder.objectRef<ClientUsage>('KtpClientUsage').implement({
-  description: 'What one client recognised, paid for, and was spared by the cache, since a UTC day (counted by this gateway process).',
+  description: 'What one client recognised, paid for, and was spared by the cache, since a UTC day (across replicas with `REDIS_URL`; otherwise by this gateway process).',
   fields: (t) => ({
     client: t.exposeString('client', { description: 'The client id from the key file (`anonymous` on an open server).' }),
     since: t.expose('since', { type: 'Date', description: 'The first UTC day counted.' }),
