@@ -6,7 +6,7 @@ import { request } from '../support/gateway-server.ts';
 import { testJpeg } from '../support/images.ts';
 import { writeKeyFile } from '../support/key-files.ts';
 import { CSRF_HEADERS, uploadInit } from '../support/multipart.ts';
-import { cleanup, describeRedis, REDIS_TEST_URL, uniquePrefix, waitForLink } from '../support/redis.ts';
+import { cleanup, describeRedis, REDIS_TEST_URL, startOwnRedis, uniquePrefix, waitForLink } from '../support/redis.ts';
 import { startReplica, type Replica } from '../support/shared-gateway.ts';
 
 /** `Query.ktpUsage` on a fleet: two real replicas over one real Redis answer the same sums, per client. */
@@ -19,16 +19,16 @@ describeRedis('ktpUsage across replicas', () => {
   let fake: FakeEkycpro;
   let a: Replica;
   let b: Replica;
+  let keyFile: string;
 
   beforeAll(async () => {
     fake = await startFakeEkycpro();
-    const env = {
-      API_KEYS_FILE: writeKeyFile([
-        { id: 'app', key: KEYS.app },
-        { id: 'kiosk', key: KEYS.kiosk, paidCallsPerDay: 0 },
-        { id: 'ops', key: KEYS.ops, admin: true },
-      ]),
-    };
+    keyFile = writeKeyFile([
+      { id: 'app', key: KEYS.app },
+      { id: 'kiosk', key: KEYS.kiosk, paidCallsPerDay: 0 },
+      { id: 'ops', key: KEYS.ops, admin: true },
+    ]);
+    const env = { API_KEYS_FILE: keyFile };
     const start = () => startReplica({ url: REDIS_TEST_URL, prefix, keys: ring, fake, env, countUsage: true });
     [a, b] = await Promise.all([start(), start()]);
     await Promise.all([waitForLink(a.shared.link), waitForLink(b.shared.link)]);
@@ -69,5 +69,29 @@ describeRedis('ktpUsage across replicas', () => {
     expect(await usage(a, KEYS.ops)).toEqual([app, kiosk]);
     expect(await usage(b, KEYS.ops)).toEqual([app, kiosk]);
     expect(fake.calls).toHaveLength(2);
+  });
+
+  it('while Redis is down: recognitions are still answered, ktpUsage answers a typed, retryable error, and counting resumes when it is back', async () => {
+    const own = await startOwnRedis();
+    const replica = await startReplica({ url: own.url, prefix, keys: ring, fake, env: { API_KEYS_FILE: keyFile }, countUsage: true });
+    try {
+      await waitForLink(replica.shared.link);
+      await own.stop();
+      await waitForLink(replica.shared.link, false);
+      expect(await recognize(replica, KEYS.app, await testJpeg(904))).toMatchObject({ __typename: 'KtpIdentity' });
+      const down = await request(replica.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.app}` }, body: JSON.stringify({ query: USAGE }) });
+      expect(down.status).toBe(200);
+      expect(down.json?.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('Usage cannot be read right now'), extensions: expect.objectContaining({ code: 'USAGE_UNAVAILABLE', retryable: true }) })]);
+      expect(replica.logs).toContainEqual(expect.stringContaining('usage counting in Redis failed'));
+
+      await own.start();
+      await waitForLink(replica.shared.link);
+      expect(await recognize(replica, KEYS.app, await testJpeg(905))).toMatchObject({ __typename: 'KtpIdentity' });
+      // The restarted server starts empty: only the recognition made since it came back.
+      await expect.poll(() => usage(replica, KEYS.app)).toMatchObject([{ client: 'app', recognitions: 1, paidCalls: 1 }]);
+    } finally {
+      await replica.close();
+      await own.stop();
+    }
   });
 });
