@@ -11,7 +11,7 @@ import { createKeyStore, type KeyStore } from './access/key-store.ts';
 import { createJwtVerifier } from './access/jwt.ts';
 import { createSpendLimits } from './access/spend-limits.ts';
 import { useRetryAfter } from './access/use-retry-after.ts';
-import { createUsageLedger } from './access/usage.ts';
+import { createMemoryUsageLedger, type UsageLedger } from './access/usage.ts';
 import { clientOf, unauthorized, useClientAuth, type ClientContext } from './access/use-client-auth.ts';
 import type { GatewayConfig } from './config.ts';
 import { attachAuditLog, createLogger, observeRequests, type Logger } from './observability/logger.ts';
@@ -69,6 +69,8 @@ export interface GatewayOptions {
   keys?: KeyStore;
   /** Where limit counters live so they hold across replicas (the shared memory's Redis); default this process. */
   counters?: { client: Redis; prefix: string };
+  /** Where `ktpUsage` is counted: fleet-wide in Redis (`createRedisUsageLedger`); default this process's memory. */
+  usage?: UsageLedger;
   /** Default: JSON lines on stdout at `config.observability.logLevel`. */
   logger?: Logger;
   /** Default: a registry of its own, unless `config.observability.metrics` is false. */
@@ -138,8 +140,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const observability = config.observability ?? { logLevel: 'info', metrics: true, metricsPort: undefined };
   const logger = options.logger ?? createLogger({ level: observability.logLevel });
   const metrics = options.metrics ?? (observability.metrics ? createMetrics() : undefined);
-  const usage = createUsageLedger(recognizer);
-  const detach = [attachAuditLog(recognizer, logger), metrics?.attach(recognizer, provider), usage.detach];
+  const usage = options.usage ?? createMemoryUsageLedger();
+  const detach = [attachAuditLog(recognizer, logger), metrics?.attach(recognizer, provider), recognizer.onOutcome((event) => usage.record(event))];
   /** `/readyz`: the provider's readiness and every other part's, each by name. */
   async function readinessAnswer(): Promise<Response> {
     let ready = provider.isReady?.() ?? true;

@@ -1,4 +1,5 @@
 import { ApiKeysError } from './access/api-keys.ts';
+import { createRedisUsageLedger } from './access/redis-usage-ledger.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createServer, type Server } from 'node:http';
 import { createGateway, GRAPHQL_PATH, METRICS_PATH } from './gateway.ts';
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
     readiness: shared ? [shared.readiness] : [],
     // Limits hold across replicas through the shared memory's connection.
     counters: shared ? { client: shared.link.client, prefix: config.redis.prefix } : undefined,
+    // `ktpUsage` sums every replica's recognitions, counted over the same connection.
+    usage: shared ? createRedisUsageLedger({ client: shared.link.client, prefix: config.redis.prefix, log }) : undefined,
   });
   // An open server in production is a bill anyone can run up: it has to be asked for by name.
   if (gateway.open && config.access.production && !config.access.allowAnonymous) {

@@ -1,8 +1,9 @@
+import { GraphQLError } from 'graphql';
 import type { ClientUsage } from '../access/usage.ts';
 import { builder } from './builder.ts';
 
 const KtpClientUsage = builder.objectRef<ClientUsage>('KtpClientUsage').implement({
-  description: 'What one client recognised, paid for, and was spared by the cache, since a UTC day (counted by this gateway process).',
+  description: 'What one client recognised, paid for, and was spared by the cache, since a UTC day (across replicas with `REDIS_URL`; otherwise by this gateway process).',
   fields: (t) => ({
     client: t.exposeString('client', { description: 'The client id from the key file (`anonymous` on an open server).' }),
     since: t.expose('since', { type: 'Date', description: 'The first UTC day counted.' }),
@@ -23,7 +24,13 @@ builder.queryField('ktpUsage', (t) =>
     resolve: (_root, { since }, { usage, client }) => {
       if (!usage || !client) return [];
       const day = since ?? new Date().toISOString().slice(0, 10);
-      return usage.since(day, client.admin ? undefined : client.id);
+      // The fleet's figures live in Redis: while it is unreachable, an error says so rather than a
+      // figure that looks complete and is not.
+      return usage.since(day, client.admin ? undefined : client.id).catch(() => {
+        throw new GraphQLError('Usage cannot be read right now: the shared store is unreachable. Retry later.', {
+          extensions: { code: 'USAGE_UNAVAILABLE', retryable: true },
+        });
+      });
     },
   }),
 );

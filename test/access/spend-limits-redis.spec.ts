@@ -1,22 +1,11 @@
-import { once } from 'node:events';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
+import { expect, it } from 'vitest';
 import { createSpendLimits } from '../../src/access/spend-limits.ts';
-import { redisOptions } from '../../src/recognition/redis-link.ts';
-import { cleanup, describeRedis, keysUnder, rawClient, REDIS_TEST_URL, uniquePrefix } from '../support/redis.ts';
+import { describeRedis, keysUnder, rawClient, replicaConnections, uniquePrefix } from '../support/redis.ts';
 
 /** Two replicas' limits over one real Redis: a client's budget is one budget, wherever it calls. */
 describeRedis('spend limits in Redis', () => {
   const prefix = uniquePrefix('limits');
-  let clients: Redis[];
-  beforeAll(async () => {
-    clients = [new Redis(REDIS_TEST_URL, redisOptions()), new Redis(REDIS_TEST_URL, redisOptions())];
-    await Promise.all(clients.map((client) => once(client, 'ready')));
-  });
-  afterAll(async () => {
-    clients.forEach((client) => client.disconnect());
-    await cleanup(prefix);
-  });
+  const clients = replicaConnections(2, prefix);
 
   it('a paid call spent on one replica is spent on the other; a request counted on one counts on the other', async () => {
     const [a, b] = clients.map((client) => createSpendLimits({ redis: { client, prefix } }));

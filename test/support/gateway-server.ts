@@ -36,8 +36,8 @@ export interface GatewayServerOptions {
   provider?: Partial<EkycproProviderOptions>;
   /** Share a fake between servers; otherwise each server starts (and closes) its own. */
   fake?: FakeEkycpro;
-  /** Shared memory (a Redis cache, lease coalescing, persisted queries, their /readyz part); default the process's own. */
-  shared?: Pick<GatewayOptions, 'cache' | 'coalescer' | 'persistedQueries' | 'readiness'>;
+  /** Shared memory (a Redis cache, lease coalescing, persisted queries, their /readyz part, usage); default the process's own. */
+  shared?: Pick<GatewayOptions, 'cache' | 'coalescer' | 'persistedQueries' | 'readiness' | 'usage'>;
 }
 
 /**

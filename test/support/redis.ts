@@ -1,9 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
-import { describe } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { redisOptions } from '../../src/recognition/redis-link.ts';
 
 /**
  * Real Redis for the tests: the machine's own (127.0.0.1:6379, or `REDIS_TEST_URL`) with a unique
@@ -141,4 +143,22 @@ export async function waitForLink(link: { readonly up: boolean }, up = true, tim
     if (Date.now() > deadline) throw new Error(`the Redis link did not become ${up ? 'up' : 'down'} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * `count` connections to the test Redis, configured as the gateway's link configures its own (no
+ * offline queue, bounded commands), as separate replicas would hold them; opened before the
+ * file's tests, closed after them along with every key under `prefix`.
+ */
+export function replicaConnections(count: number, prefix: string): Redis[] {
+  const clients: Redis[] = [];
+  beforeAll(async () => {
+    clients.push(...Array.from({ length: count }, () => new Redis(REDIS_TEST_URL, redisOptions())));
+    await Promise.all(clients.map((client) => once(client, 'ready')));
+  });
+  afterAll(async () => {
+    clients.forEach((client) => client.disconnect());
+    await cleanup(prefix);
+  });
+  return clients;
 }

@@ -1,3 +1,4 @@
+import { createRedisUsageLedger } from '../../src/access/redis-usage-ledger.ts';
 import type { KeyRing } from '../../src/recognition/key-ring.ts';
 import { createSharedMemory, type SharedMemory, type SharedMemoryEvent } from '../../src/recognition/shared-memory.ts';
 import type { FakeEkycpro } from './fake-ekycpro.ts';
@@ -18,6 +19,10 @@ export async function startReplica(options: {
   failClosed?: boolean;
   waitMs?: number;
   leaseMs?: number;
+  /** `ktpUsage` counted in the shared Redis, as `server.ts` does; its log lines join `logs`. Default off. */
+  countUsage?: boolean;
+  /** Environment for `loadConfig`, e.g. `API_KEYS_FILE`. */
+  env?: Record<string, string>;
 }): Promise<Replica> {
   const logs: string[] = [];
   const events: SharedMemoryEvent[] = [];
@@ -30,8 +35,15 @@ export async function startReplica(options: {
   shared.onEvent((event) => events.push(event));
   const server = await startGatewayServer({
     fake: options.fake,
+    env: options.env,
     provider: { timeoutMs: 5_000 },
-    shared: { cache: shared.cache, coalescer: shared.coalescer, persistedQueries: shared.persistedQueries, readiness: [shared.readiness] },
+    shared: {
+      cache: shared.cache,
+      coalescer: shared.coalescer,
+      persistedQueries: shared.persistedQueries,
+      readiness: [shared.readiness],
+      usage: options.countUsage ? createRedisUsageLedger({ client: shared.link.client, prefix: options.prefix, log: (line) => logs.push(line) }) : undefined,
+    },
   });
   return {
     ...server,
