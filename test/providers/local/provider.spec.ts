@@ -2,10 +2,7 @@
  * The local provider end to end: real worker threads, real PP-OCR models, synthetic fixtures.
  * Slow by nature (seconds per card on two cores), so the pool is warmed once and few images are read.
  */
-import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectImage, isErrorOutcome } from '../../../src/recognition/inspect-image.ts';
 import type { ProviderOutcome } from '../../../src/outcome.ts';
@@ -104,14 +101,4 @@ describe('createLocalProvider (real engine)', () => {
   });
 });
 
-describe('timeouts and close() with the real engine', () => {
-  it('survive a job in flight: the process exits on its own, having answered everything', () => {
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-    const script = fileURLToPath(new URL('./warm-and-close.ts', import.meta.url));
-    const child = spawnSync(process.execPath, ['--import', tsx, script], { timeout: 110_000, encoding: 'utf8' });
-    expect(child.error).toBeUndefined();
-    expect(child.stdout.trim()).toBe('warm timeout answered closed');
-    expect(child.status).toBe(0);
-    // Two engines load and read in that child: on a busy 2-core machine that alone can take most of a minute.
-  }, 120_000);
-});
+// Timeouts and close() with the real engine: close-in-flight.spec.ts (a child process, in a file of its own).
