@@ -98,7 +98,8 @@ describe('createLocalProvider (real engine)', () => {
       expect(outcome.kind === 'identity' && outcome.fields.id, file).toBe((await truthOf(file.split('/')[0]!)).id);
     }
     expect(events.slice(0, 3)).toEqual(['tick', 'tick', 'tick']);
-  });
+    // One worker reads the four in turn: on a busy 2-core machine that can outlast the default 30 s.
+  }, 120_000);
 });
 
 // Timeouts and close() with the real engine: close-in-flight.spec.ts (a child process, in a file of its own).
