@@ -17,8 +17,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Two cores, three files at a time: many suites mostly wait on child processes, Redis or timers
-    // (queue, shutdown, client keys, the CLI), and a third file fills the cores meanwhile. More than
-    // three and the OCR suites fight for the cores (measured: README, "Test suite wall time").
+    // (queue, shutdown, client keys, the CLI), and a third file fills the cores meanwhile (on a quiet
+    // machine: 149 s against 164 s with two; README, "Test suite wall time").
     fileParallelism: true,
     maxWorkers: 3,
   },
