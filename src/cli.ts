@@ -25,7 +25,8 @@ KTP_PROVIDER=local (default, offline) or ekycpro with EKYCPRO_URL and EKYCPRO_AP
 
 worker: serves the shared OCR queue (OCR_QUEUE=redis on the gateways) with the offline engine,
 on any machine that reaches Redis, until SIGINT or SIGTERM. Needs REDIS_URL and the gateways'
-CACHE_ENCRYPTION_KEY; LOCAL_OCR_WORKERS sets its OCR threads (default: cores, at most 2).
+CACHE_ENCRYPTION_KEY; LOCAL_OCR_WORKERS sets its OCR threads (default: cores, at most 2;
+for recognize, one: it reads one image).
 
 Exit codes:
   0  a KtpIdentity was recognised
@@ -84,7 +85,9 @@ export async function runCli(
     return 2;
   }
 
-  const provider = await createProvider(config);
+  // One image: a second OCR worker would only load a second copy of the models (seconds, ~400 MB)
+  // and never get a job. One worker gets every core's onnxruntime threads instead.
+  const provider = await createProvider({ ...config, local: { ...config.local, workers: config.local.workers ?? 1 } });
   try {
     const recognizer = createRecognizer({ provider, cache: createMemoryCache({ maxBytes: 0 }), imageLimits: config.imageLimits });
     const result = await execute({

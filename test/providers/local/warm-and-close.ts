@@ -1,5 +1,5 @@
 /**
- * Run by provider.spec.ts in a child process, because the failure it guards against kills the
+ * Run by close-in-flight.spec.ts in a child process, because the failure it guards against kills the
  * process: onnxruntime-node aborts when a worker is terminated mid-inference. Overruns a job
  * timeout, recognises again on the replacement worker, closes while a job runs, and prints what
  * happened (never any field). If close() left a worker or a timer behind, it would never exit.
