@@ -6,7 +6,7 @@ import { SAMPLE_IDENTITY } from './fake-ekycpro.ts';
 
 /** An in-process provider for recognizer and schema tests: answers what `answer` says, counts calls. */
 export interface ScriptedProvider extends KtpProvider {
-  calls: { bytes: Uint8Array; image: ImageInfo; signal: AbortSignal | undefined }[];
+  calls: { bytes: Uint8Array; image: ImageInfo; signal: AbortSignal | undefined; client: string | undefined }[];
   answer: (call: number) => ProviderOutcome | Promise<ProviderOutcome>;
 }
 
@@ -21,8 +21,8 @@ export function scriptedProvider(name = 'scripted', answer: ScriptedProvider['an
     name,
     calls: [],
     answer,
-    async recognize(bytes, image, signal) {
-      const n = provider.calls.push({ bytes, image, signal }) - 1;
+    async recognize(bytes, image, signal, options) {
+      const n = provider.calls.push({ bytes, image, signal, client: options?.client }) - 1;
       return provider.answer(n);
     },
   };
