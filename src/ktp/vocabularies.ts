@@ -1,5 +1,5 @@
 /**
- * Matchers for the card's closed vocabularies (ktp.md, "Closed vocabularies").
+ * Matchers for the card's closed vocabularies (docs/ktp.md, "Closed vocabularies").
  *
  * Each takes a value as read and answers the set member it denotes, the canonical printed form
  * (spaces and hyphens restored: `BELUMKAWIN` → `BELUM KAWIN`) and a confidence from the edit
@@ -156,7 +156,7 @@ export const SIAK_OCCUPATIONS: readonly string[] = [
   'PEDAGANG', 'PERANGKAT DESA', 'KEPALA DESA', 'BIARAWATI', 'WIRASWASTA', 'LAINNYA',
 ];
 
-/** Values of the newer (99-entry) forms that ktp.md names; they have no code in the classic list. */
+/** Values of the newer forms of the occupation list (docs/ktp.md, "Pekerjaan"); they have no code in the classic list. */
 export const NEWER_OCCUPATIONS: readonly string[] = [
   'APARATUR SIPIL NEGARA (ASN)', 'BURUH', 'ARTIS', 'ATLET', 'CHEF', 'MANAJER', 'TENAGA TATA USAHA',
   'OPERATOR', 'TEKNISI',
