@@ -3,25 +3,18 @@
  * two cards, so a few seconds.
  */
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadModels, releaseModels, type Models } from '../../../src/providers/local/engine/models.ts';
+import { describe, expect, it } from 'vitest';
+import { useEngineModels } from './engine-models.ts';
 import { readPage } from '../../../src/providers/local/engine/read-page.ts';
 import type { OcrLine } from '../../../src/providers/local/ocr-line.ts';
 import { decodeImage } from '../../../src/providers/local/pipeline/decode.ts';
 
 const cards = new URL('../../fixtures/cards/', import.meta.url);
-let models: Models;
-
-beforeAll(async () => {
-  models = await loadModels({ threads: 1 });
-});
-afterAll(async () => {
-  if (models) await releaseModels(models);
-});
+const engineModels = useEngineModels();
 
 async function page(path: string) {
   const bytes = new Uint8Array(await readFile(new URL(path, cards)));
-  return readPage(models, await decodeImage(bytes, path.endsWith('.png') ? 'png' : 'jpeg'));
+  return readPage(engineModels(), await decodeImage(bytes, path.endsWith('.png') ? 'png' : 'jpeg'));
 }
 
 /** The gap before each non-space character (in card pixels), keyed by its index in the compact text. */

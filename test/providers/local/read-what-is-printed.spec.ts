@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadModels, releaseModels, type Models } from '../../../src/providers/local/engine/models.ts';
+import { describe, expect, it } from 'vitest';
+import { useEngineModels } from './engine-models.ts';
 import { recogniseBox } from '../../../src/providers/local/engine/recognize.ts';
 import { recogniseImage } from '../../../src/providers/local/recognise-image.ts';
 import { inspectImage } from '../../../src/recognition/inspect-image.ts';
@@ -14,18 +14,11 @@ import type { ImageInfo } from '../../../src/providers/provider.ts';
 import { DOCUMENTS, FAMILIES, generateFamilyCard, renderDocument } from '../../../tools/synthetic-ktp/index.ts';
 
 const cards = new URL('../../fixtures/cards/', import.meta.url);
-let models: Models;
-
-beforeAll(async () => {
-  models = await loadModels({ threads: 1 });
-});
-afterAll(async () => {
-  if (models) await releaseModels(models);
-});
+const engineModels = useEngineModels();
 
 async function recognise(bytes: Uint8Array) {
   const info = inspectImage(bytes) as ImageInfo;
-  return (await recogniseImage(models, bytes, info.format)).result;
+  return (await recogniseImage(engineModels(), bytes, info.format)).result;
 }
 const fixture = async (path: string) => new Uint8Array(await readFile(new URL(path, cards)));
 const truthOf = async (id: string) => JSON.parse(await readFile(new URL(`${id}/truth.json`, cards), 'utf8')) as Record<string, string>;
@@ -57,7 +50,7 @@ describe('boxes: where each field was read, on the image the client sent', () =>
     const cut = await sharp(upright.data).extract({ left: box.x, top: box.y, width: box.width, height: box.height }).png().toBuffer();
     const { data, info } = await sharp(cut).rotate(turn).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     const raster = { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
-    const line = await recogniseBox(models.rec, models.dictionary, raster, { x: 0, y: 0, width: info.width, height: info.height });
+    const line = await recogniseBox(engineModels().rec, engineModels().dictionary, raster, { x: 0, y: 0, width: info.width, height: info.height });
     const digits = line.chars.map((c) => c.char).join('').replace(/\D/g, '');
     expect(digits).toContain((await truthOf(path.split('/')[0]!)).id);
     // The photo block is there too, apart from the NIK.
