@@ -21,5 +21,10 @@ export default defineConfig({
     // machine: 149 s against 164 s with two; README, "Test suite wall time").
     fileParallelism: true,
     maxWorkers: 3,
+    // Test files share their worker's modules: Yoga, Pothos, sharp, onnxruntime and our sources are
+    // loaded once per worker instead of once per file, which was a third of the suite's CPU (README,
+    // "Test suite wall time"). So nothing in test/support may keep state one file can leave
+    // behind for another: fresh headers per upload (multipart.ts), logs kept per file (log-collector.ts).
+    isolate: false,
   },
 });

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { expect } from 'vitest';
 import { SAMPLE_IDENTITY } from './fake-ekycpro.ts';
 
 /**
@@ -8,14 +9,18 @@ import { SAMPLE_IDENTITY } from './fake-ekycpro.ts';
  * test spawns (where the server's access log and its warnings go), and the console of the test's
  * own process while in-process gateways run in it (Yoga logs through the console).
  *
- * Kept in memory per test file (vitest gives each file its own module instance); the spec that
- * collects scans in its own afterAll with `expectNoPersonalData`.
+ * Kept in memory, each chunk under the test file that was running when it arrived: test files share
+ * their worker's modules (vitest `isolate: false`), and one file plants personal data on purpose
+ * (personal-data-scan.spec.ts) that another file's scan must not find. The spec that collects
+ * scans its own file's chunks in its afterAll.
  */
-const entries: { source: string; text: string }[] = [];
+const entries: { file: string | undefined; source: string; text: string }[] = [];
+
+const currentFile = () => expect.getState().testPath;
 
 /** Records a chunk of log text under a label (a process name, `console.warn`, ...). */
 export function recordLog(source: string, text: string): void {
-  entries.push({ source, text });
+  entries.push({ file: currentFile(), source, text });
 }
 
 /** Collects a child's stdout and stderr for as long as they are open. */
@@ -40,9 +45,10 @@ export function collectConsole(): () => void {
   };
 }
 
-/** All the text collected so far, each chunk labelled. */
+/** All the text collected so far while this test file ran, each chunk labelled. */
 export function collectedLogs(): { source: string; text: string }[] {
-  return [...entries];
+  const file = currentFile();
+  return entries.filter((entry) => entry.file === file).map(({ source, text }) => ({ source, text }));
 }
 
 /**

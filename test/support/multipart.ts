@@ -55,9 +55,14 @@ export function multipartForm(file: UploadFile | null, options: MultipartOptions
   return form;
 }
 
-export const CSRF_HEADERS = { 'x-graphql-yoga-csrf': '1' };
+export const CSRF_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'x-graphql-yoga-csrf': '1' });
 
-/** RequestInit for one upload as a client following the spec sends it. */
+/**
+ * RequestInit for one upload as a client following the spec sends it. The headers are a fresh
+ * object each time: the fetch ponyfill behind `yoga.fetch` writes the multipart `content-type` (with
+ * its own boundary) into the headers object it is given, and a shared one would carry that boundary
+ * into every later upload, whose body has another.
+ */
 export function uploadInit(file: UploadFile | null, options: MultipartOptions & { headers?: Record<string, string>; signal?: AbortSignal } = {}): RequestInit {
-  return { method: 'POST', headers: options.headers ?? CSRF_HEADERS, body: multipartForm(file, options), signal: options.signal };
+  return { method: 'POST', headers: { ...(options.headers ?? CSRF_HEADERS) }, body: multipartForm(file, options), signal: options.signal };
 }
