@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execute, parse } from 'graphql';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, type Env } from './config.ts';
 import type { OcrErrorCode } from './outcome.ts';
 import { createMemoryCache } from './recognition/memory-cache.ts';
 import { createRecognizer } from './recognition/recognizer.ts';
@@ -51,11 +51,18 @@ const EXIT_CODES: Record<OcrErrorCode, number> = {
 
 type Result = { __typename: 'KtpIdentity'; [field: string]: unknown } | { __typename: 'OcrError'; code: OcrErrorCode; message: string };
 
+export interface CliOptions {
+  /** Aborted to stop `worker` (the bin wires SIGINT and SIGTERM to it). */
+  stop?: AbortSignal;
+  /** Where the settings come from, as for the server. Default: `process.env`. */
+  env?: Env;
+}
+
 export async function runCli(
   argv: string[],
   out: (text: string) => void,
   err: (text: string) => void,
-  { stop }: { stop?: AbortSignal } = {},
+  { stop, env = process.env }: CliOptions = {},
 ): Promise<number> {
   let parsed;
   try {
@@ -69,7 +76,7 @@ export async function runCli(
     out(HELP);
     return 0;
   }
-  if (command === 'worker' && path === undefined) return runWorker(out, err, stop);
+  if (command === 'worker' && path === undefined) return runWorker(out, err, stop, env);
   if (command !== 'recognize' || !path || rest.length > 0) {
     err(HELP);
     return 2;
@@ -78,7 +85,7 @@ export async function runCli(
   let bytes: Buffer;
   let config;
   try {
-    config = loadConfig();
+    config = loadConfig(env);
     bytes = await readFile(path);
   } catch (error) {
     err(`ktp-gateway: ${error instanceof ConfigError ? error.message : `cannot read ${path}`}\n`);
@@ -109,10 +116,10 @@ export async function runCli(
 }
 
 /** `ktp-gateway worker`: runs until `stop` aborts, then finishes the jobs in hand. */
-async function runWorker(out: (text: string) => void, err: (text: string) => void, stop: AbortSignal | undefined): Promise<number> {
+async function runWorker(out: (text: string) => void, err: (text: string) => void, stop: AbortSignal | undefined, env: Env): Promise<number> {
   let config;
   try {
-    config = loadConfig();
+    config = loadConfig(env);
   } catch (error) {
     err(`ktp-gateway: ${error instanceof ConfigError ? error.message : String(error)}\n`);
     return 2;

@@ -202,7 +202,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
 export function loadConfig(env: Env = process.env): GatewayConfig {
   const provider = (env.KTP_PROVIDER ?? 'local').trim().toLowerCase();

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli.ts';
 import { contentHash } from '../../src/recognition/content-hash.ts';
 import { RECOGNIZE_KTP_OPERATION } from '../../src/schema/operations.ts';
 import { FAKE_API_KEY, SAMPLE_IDENTITY, startFakeEkycpro, type FakeAnswer, type FakeEkycpro } from '../support/fake-ekycpro.ts';
@@ -15,10 +16,12 @@ import { findPersonalData } from '../support/log-collector.ts';
 import { uploadInit } from '../support/multipart.ts';
 
 /**
- * The package's bin, run as a user runs it (`node bin/ktp-gateway.js ...`, a real process) with the
- * paid provider pointed at the fake. Each test has its own image, and the fake answers per image, so
- * the processes (over a second of tsx start-up each) run concurrently, two at a time (more only
- * make each one slower).
+ * The command line. The package's bin is run as a user runs it (`node bin/ktp-gateway.js ...`, a
+ * real process) where the process matters: a full recognition printed as JSON, the exit code reaching
+ * the shell, and the offline engine as the README shows it. Every other case (usage, each exit code,
+ * configuration errors) runs the bin's own code, `runCli`, in this process with an environment of its
+ * own: the same arguments and answers, without a second of tsx start-up per case. Each test has its
+ * own image, and the fake answers per image, so the cases run concurrently.
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'ktp-gateway.js');
@@ -61,9 +64,19 @@ async function withSlot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+const paidEnv = (env: Record<string, string>) => ({ KTP_PROVIDER: 'ekycpro', EKYCPRO_URL: fake.url, EKYCPRO_API_KEY: FAKE_API_KEY, ...env });
+
 /** Runs the bin with the paid provider's environment (and nothing else of ours inherited). */
 function runBin(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return withSlot(() => spawnBin(args, { KTP_PROVIDER: 'ekycpro', EKYCPRO_URL: fake.url, EKYCPRO_API_KEY: FAKE_API_KEY, ...env }));
+  return withSlot(() => spawnBin(args, paidEnv(env)));
+}
+
+/** Runs the bin's code in this process, with the paid provider's environment and nothing else. */
+async function runInProcess(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, (text) => (stdout += text), (text) => (stderr += text), { env: paidEnv(env) });
+  return { code, stdout, stderr };
 }
 
 /** Runs the bin as the README shows it: from the repository, no provider set (the offline engine). */
@@ -100,19 +113,7 @@ function expectNoKey(run: Run): void {
   assertNoSecret(run.stderr, 'CLI stderr');
 }
 
-describe.concurrent('ktp-gateway (the package bin)', () => {
-  it('--help exits 0 and documents the command, --json and every exit code', async () => {
-    const run = await runBin(['--help']);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/Usage: ktp-gateway recognize <image> \[--json\]/);
-    expect(run.stdout).toMatch(/--json/);
-    expect(run.stdout).toMatch(/KTP_PROVIDER/);
-    for (const code of [0, 1, 2, 3, 4, 5]) expect(run.stdout).toMatch(new RegExp(`^\\s+${code}\\s+\\S`, 'm'));
-    expect(run.stdout).toMatch(/3\s+FAIL/);
-    expect(run.stdout).toMatch(/4\s+.*IMAGE_INVALID_FORMAT/);
-    expect(run.stdout).toMatch(/5\s+.*UPSTREAM_UNAVAILABLE/);
-  });
-
+describe.concurrent('ktp-gateway (the package bin, a real process)', () => {
   it('recognize <image> --json prints what the GraphQL mutation returns (the full selection), exit 0', async () => {
     const { path, bytes, hash } = await imageFile();
     const run = await runBin(['recognize', path, '--json']);
@@ -130,9 +131,31 @@ describe.concurrent('ktp-gateway (the package bin)', () => {
     expect(fake.callsFor(hash)).toBe(2); // the CLI's call and the gateway's (separate caches)
   });
 
+  it('FAIL → exit 3 in the shell, the OcrError printed', async () => {
+    const { path, hash } = await imageFile({ kind: 'status', status: 'FAIL' });
+    const run = await runBin(['recognize', path, '--json']);
+    expect(run.code).toBe(3);
+    expect(JSON.parse(run.stdout)).toMatchObject({ __typename: 'OcrError', code: 'FAIL', charged: true });
+    expect(fake.callsFor(hash)).toBe(1);
+  });
+});
+
+describe.concurrent('ktp-gateway’s code (runCli) in this process', () => {
+  it('--help exits 0 and documents the command, --json and every exit code', async () => {
+    const run = await runInProcess(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Usage: ktp-gateway recognize <image> \[--json\]/);
+    expect(run.stdout).toMatch(/--json/);
+    expect(run.stdout).toMatch(/KTP_PROVIDER/);
+    for (const code of [0, 1, 2, 3, 4, 5]) expect(run.stdout).toMatch(new RegExp(`^\\s+${code}\\s+\\S`, 'm'));
+    expect(run.stdout).toMatch(/3\s+FAIL/);
+    expect(run.stdout).toMatch(/4\s+.*IMAGE_INVALID_FORMAT/);
+    expect(run.stdout).toMatch(/5\s+.*UPSTREAM_UNAVAILABLE/);
+  });
+
   it('without --json prints a readable summary with the identity and no API key, exit 0', async () => {
     const { path } = await imageFile();
-    const run = await runBin(['recognize', path]);
+    const run = await runInProcess(['recognize', path]);
     expect(run.code).toBe(0);
     expectNoKey(run);
     expect(() => JSON.parse(run.stdout)).toThrow();
@@ -142,17 +165,9 @@ describe.concurrent('ktp-gateway (the package bin)', () => {
     expect(run.stdout).toMatch(/^raw\.nationnality\s+WNI$/m);
   });
 
-  it('FAIL → exit 3, the OcrError printed', async () => {
-    const { path, hash } = await imageFile({ kind: 'status', status: 'FAIL' });
-    const run = await runBin(['recognize', path, '--json']);
-    expect(run.code).toBe(3);
-    expect(JSON.parse(run.stdout)).toMatchObject({ __typename: 'OcrError', code: 'FAIL', charged: true });
-    expect(fake.callsFor(hash)).toBe(1);
-  });
-
   it('a non-image → exit 4 with zero upstream calls', async () => {
     const { path, hash } = await imageFile(undefined, testPdf(6100));
-    const run = await runBin(['recognize', path, '--json']);
+    const run = await runInProcess(['recognize', path, '--json']);
     expect(run.code).toBe(4);
     expect(JSON.parse(run.stdout)).toMatchObject({ __typename: 'OcrError', code: 'IMAGE_INVALID_FORMAT', charged: false });
     expect(fake.callsFor(hash)).toBe(0);
@@ -166,14 +181,14 @@ describe.concurrent('ktp-gateway (the package bin)', () => {
       });
     });
     const { path } = await imageFile();
-    const run = await runBin(['recognize', path], { EKYCPRO_URL: `http://127.0.0.1:${closedPort}/v1/id_ocr/general` });
+    const run = await runInProcess(['recognize', path], { EKYCPRO_URL: `http://127.0.0.1:${closedPort}/v1/id_ocr/general` });
     expect(run.code).toBe(5);
     expectNoKey(run);
     expect(run.stdout).toMatch(/^UPSTREAM_UNAVAILABLE: /);
   });
 
   it('a missing file → exit 2, naming the file, nothing on stdout', async () => {
-    const run = await runBin(['recognize', join(dir, 'no-such-card.jpg')]);
+    const run = await runInProcess(['recognize', join(dir, 'no-such-card.jpg')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('no-such-card.jpg');
     expect(run.stdout).toBe('');
@@ -184,7 +199,7 @@ describe.concurrent('ktp-gateway (the package bin)', () => {
     ['recognize without an image', ['recognize']],
     ['an unknown option', ['recognize', 'card.jpg', '--yaml']],
   ])('%s → exit 2 with the usage on stderr', async (_name, args) => {
-    const run = await runBin(args);
+    const run = await runInProcess(args);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/Usage: ktp-gateway recognize/);
     expect(run.stdout).toBe('');
@@ -192,7 +207,7 @@ describe.concurrent('ktp-gateway (the package bin)', () => {
 
   it('a bad configuration → exit 2 with the setting named', async () => {
     const { path } = await imageFile();
-    const run = await runBin(['recognize', path], { KTP_PROVIDER: 'paid' });
+    const run = await runInProcess(['recognize', path], { KTP_PROVIDER: 'paid' });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/KTP_PROVIDER/);
   });
@@ -202,7 +217,7 @@ describe.concurrent('ktp-gateway (the package bin)', () => {
     ['REDIS_URL without a key', { REDIS_URL: 'redis://127.0.0.1:6379' }, /CACHE_ENCRYPTION_KEY is not/],
     ['LOCAL_OCR_WORKERS=0', { REDIS_URL: 'redis://127.0.0.1:6379', CACHE_ENCRYPTION_KEY: 'ab'.repeat(32), OCR_QUEUE: 'redis', LOCAL_OCR_WORKERS: '0' }, /at least 1/],
   ])('worker with %s → exit 2, saying what is missing, before loading any model', async (_what, env, message) => {
-    const run = await runBin(['worker'], { KTP_PROVIDER: 'local', ...env });
+    const run = await runInProcess(['worker'], { KTP_PROVIDER: 'local', ...env });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toContain('ab'.repeat(32));
