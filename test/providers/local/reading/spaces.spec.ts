@@ -51,13 +51,13 @@ describe('restoreSpaces', () => {
 const marked = (s: string) => s.replaceAll('~', UNSURE_SPACE).replaceAll('_', UNSURE_NONE);
 
 describe('gapKinds', () => {
-  /** Two letters of a 21 px line (box 23.1 high) with the gap between them at `ratio` line heights past the typical gap. */
-  function pair(ratio: number) {
+  /** Two characters of a 21 px line (box 23.1 high) with the gap between them at `ratio` line heights past the typical gap. */
+  function pair(ratio: number, [before, after] = ['A', 'B']) {
     const h = 23.1;
-    const row = [0, 1, 2, 3].map((i) => ({ char: 'A', x0: i * 20, x1: i * 20 + 18, y0: 0, y1: h, score: 0.99, breakBefore: i === 0 }));
+    const row = [0, 1, 2, 3].map((i) => ({ char: before!, x0: i * 20, x1: i * 20 + 18, y0: 0, y1: h, score: 0.99, breakBefore: i === 0 }));
     const last = row[3]!;
     const gap = 2 + ratio * h;
-    row.push({ char: 'B', x0: last.x1 + gap, x1: last.x1 + gap + 18, y0: 0, y1: h, score: 0.99, breakBefore: false });
+    row.push({ char: after!, x0: last.x1 + gap, x1: last.x1 + gap + 18, y0: 0, y1: h, score: 0.99, breakBefore: false });
     return row;
   }
 
@@ -71,6 +71,14 @@ describe('gapKinds', () => {
     expect(gapKinds(pair(0.13)).at(-1)).toBe('unsure-none');
     expect(gapKinds(pair(0.17)).at(-1)).toBe('unsure-space');
     expect(gapKinds(pair(0.3)).at(-1)).toBe('space');
+  });
+
+  it('between two digits, takes only a sure gap for a space: a narrow 1 has wide side bearings', () => {
+    expect(gapKinds(pair(0.185, ['1', '1'])).at(-1)).toBe('unsure-none');
+    expect(restoreSpaces(pair(0.185, ['1', '1']))).toBe('11111');
+    expect(restoreSpaces(pair(0.3, ['1', '7']))).toBe('1111 7');
+    // Beside a letter the threshold's guess stands.
+    expect(restoreSpaces(pair(0.185, ['A', '5']))).toBe('AAAA 5');
   });
 });
 
