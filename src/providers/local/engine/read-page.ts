@@ -107,9 +107,9 @@ export async function readPage(models: Models, decoded: Raster): Promise<{ page:
 export type BoxReader = (box: TextBox) => Promise<RecognisedLine>;
 
 /** A line read with less confidence than this is read again from a taller crop. */
-export const REREAD_BELOW = 0.8;
+const REREAD_BELOW = 0.8;
 /** How much taller, above and below, as a share of the box's height. */
-export const REREAD_PAD = 0.3;
+const REREAD_PAD = 0.3;
 
 /**
  * One box, read again when the first reading is doubtful. The detector's box can hug large print
