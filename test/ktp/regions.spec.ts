@@ -3,6 +3,8 @@ import {
   cardRegencyName,
   districtByCode,
   matchRegionName,
+  officialRegion,
+  printedNames,
   provinceByCode,
   regencyByCode,
 } from '../../src/ktp/regions.ts';
@@ -125,5 +127,75 @@ describe('matchRegionName', () => {
 
   it('answers null under an unknown parent', () => {
     expect(matchRegionName('district', 'COBLONG', '9999')).toBeNull();
+  });
+});
+
+describe('officialRegion: which official region a printed name is, without guessing', () => {
+  it.each([
+    ['regency', 'KOTA ADM. JAKARTA SELATAN', '3174', 'KOTA ADMINISTRASI JAKARTA SELATAN'],
+    ['regency', 'JAKARTA SELATAN', '3174', 'KOTA ADMINISTRASI JAKARTA SELATAN'],
+    ['regency', 'KABUPATEN BATUBARA', '1219', 'KABUPATEN BATU BARA'],
+    ['regency', 'BATUBARA', '1219', 'KABUPATEN BATU BARA'],
+    ['regency', 'KAB BATU BARA', '1219', 'KABUPATEN BATU BARA'],
+    ['province', 'JAWA BARAT', '32', 'JAWA BARAT'],
+    ['province', 'DI YOGYAKARTA', '34', 'DAERAH ISTIMEWA YOGYAKARTA'],
+    ['province', 'NAD', '11', 'ACEH'],
+  ] as const)('the %s printed %j is %s, %s, letter for letter', (kind, text, code, name) => {
+    expect(officialRegion(kind, text)).toEqual({ code, name, match: 'EXACT' });
+  });
+
+  it('says when only look-alike characters make the match', () => {
+    expect(officialRegion('province', 'JAWA 8ARAT')).toEqual({ code: '32', name: 'JAWA BARAT', match: 'LOOK_ALIKE' });
+    expect(officialRegion('district', 'C0BLONG', '3273')).toEqual({ code: '327302', name: 'COBLONG', match: 'LOOK_ALIKE' });
+    expect(officialRegion('village', 'CIPAGANT1', '32.73.02')).toEqual({ code: '3273021001', name: 'CIPAGANTI', match: 'LOOK_ALIKE' });
+  });
+
+  it('never looks for a village by look-alikes without its district: 83,000 names are too many to be sure', () => {
+    expect(officialRegion('village', 'CIPAGANT1')).toBeNull();
+  });
+
+  it('searches under the parent when given, dotted or not, and finds nothing under the wrong one', () => {
+    expect(officialRegion('district', 'KECAMATAN COBLONG', '32.73')).toEqual({ code: '327302', name: 'COBLONG', match: 'EXACT' });
+    expect(officialRegion('regency', 'KOTA BANDUNG', '32')?.code).toBe('3273');
+    expect(officialRegion('regency', 'KOTA BANDUNG', '31')).toBeNull();
+    expect(officialRegion('district', 'COBLONG', '3201')).toBeNull();
+    expect(officialRegion('district', 'C0BLONG', '3201')).toBeNull();
+  });
+
+  it('answers null when two regions are that close, and for nothing', () => {
+    expect(officialRegion('regency', 'BANDUNG')).toBeNull();
+    expect(officialRegion('district', 'SUKASARI')).toBeNull();
+    expect(officialRegion('district', '')).toBeNull();
+    expect(officialRegion('province', 'PADANGPANJANG')).toBeNull();
+  });
+});
+
+describe('printedNames: every spelling a card may print, for reconciling a reading', () => {
+  it('lists a regency with and without its KABUPATEN/KOTA, under its province', () => {
+    const westJava = printedNames('regency', '32');
+    expect(westJava).toEqual(expect.arrayContaining(['KOTA BANDUNG', 'KABUPATEN BOGOR', 'BANDUNG', 'BOGOR']));
+    expect(westJava).not.toContain('JAKARTA SELATAN');
+  });
+
+  it('lists a DKI city as its card prints it and by its Kemendagri name', () => {
+    expect(printedNames('regency', '31')).toEqual(
+      expect.arrayContaining(['JAKARTA SELATAN', 'KOTA ADMINISTRASI JAKARTA SELATAN', 'KEPULAUAN SERIBU', 'KABUPATEN ADMINISTRASI KEPULAUAN SERIBU']),
+    );
+    expect(printedNames('regency', '31')).toHaveLength(12);
+  });
+
+  it('lists the 38 provinces and their other names', () => {
+    const provinces = printedNames('province');
+    expect(provinces).toHaveLength(38 + 6);
+    expect(provinces).toEqual(expect.arrayContaining(['DAERAH ISTIMEWA YOGYAKARTA', 'DI YOGYAKARTA', 'YOGYAKARTA', 'DIY', 'NAD', 'BANGKA BELITUNG', 'PAPUA BARAT DAYA']));
+  });
+
+  it('lists the districts of one regency, dotted code or not, and none of an unknown one', () => {
+    expect(printedNames('district', '3273')).toHaveLength(30);
+    expect(printedNames('district', '32.73')).toEqual(printedNames('district', '3273'));
+    expect(printedNames('district', '3273')).toContain('COBLONG');
+    expect(printedNames('district', '3273')).not.toContain('CIBINONG');
+    expect(printedNames('district', '9999')).toEqual([]);
+    expect(printedNames('village', '327302')).toEqual(['CIPAGANTI', 'LEBAK GEDE', 'SADANG SERANG', 'DAGO', 'SEKELOA', 'LEBAK SILIWANGI']);
   });
 });
