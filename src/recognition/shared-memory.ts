@@ -108,7 +108,7 @@ export function createSharedMemory({ redis, cache, failClosed, log }: SharedMemo
 }
 
 /** The shape a cached outcome must have to be served; anything else in Redis is dropped as unparseable. */
-function isProviderOutcome(value: unknown): value is ProviderOutcome {
+export function isProviderOutcome(value: unknown): value is ProviderOutcome {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Record<string, unknown>;
   if (typeof candidate.charged !== 'boolean') return false;
