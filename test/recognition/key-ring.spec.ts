@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseKeyRing } from '../../src/recognition/key-ring.ts';
+import { createKeyRing, KeyRingError, parseKeyRing } from '../../src/recognition/key-ring.ts';
 
 const hexKey = () => randomBytes(32).toString('hex');
 
@@ -30,6 +30,46 @@ describe('parseKeyRing', () => {
 
   it('refuses an empty ring', () => {
     expect(() => parseKeyRing(' , ')).toThrow(/empty/);
+  });
+
+  it('names the variable it was given in every refusal, as a KeyRingError', () => {
+    expect(() => parseKeyRing('', 'REDIS_KEYS')).toThrow('REDIS_KEYS is empty');
+    expect(() => parseKeyRing('nope')).toThrow(/^CACHE_ENCRYPTION_KEY: key 1 of 1 /);
+    const refusal = (() => {
+      try {
+        parseKeyRing('nope');
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refusal).toBeInstanceOf(KeyRingError);
+    expect((refusal as Error).name).toBe('KeyRingError');
+  });
+
+  it('reads URL-safe base64 as the same key as standard base64 (- for +, _ for /)', () => {
+    // 0xfb bytes are `+/v7` in base64: both substituted characters occur.
+    const bytes = Buffer.alloc(32, 0xfb);
+    expect(bytes.toString('base64url')).toMatch(/-/);
+    expect(bytes.toString('base64url')).toMatch(/_/);
+    const sealed = parseKeyRing(bytes.toString('base64url')).seal(Buffer.from('x'), 'ctx');
+    expect(parseKeyRing(bytes.toString('base64')).open(sealed, 'ctx')?.toString()).toBe('x');
+    expect(parseKeyRing(bytes.toString('hex')).open(sealed, 'ctx')?.toString()).toBe('x');
+  });
+
+  it.each([
+    ['a character before 64 hex characters', `z${'ab'.repeat(32)}`],
+    ['characters after 64 hex characters', `${'ab'.repeat(32)}zz`],
+    ['a character outside base64 before a base64 key', `!${randomBytes(32).toString('base64')}`],
+    ['a character outside base64 after a base64 key', `${randomBytes(32).toString('base64')}!`],
+  ])('refuses %s: a key is the whole item, not a part of it', (_what, text) => {
+    expect(() => parseKeyRing(text)).toThrow(/key 1 of 1 is not 32 bytes/);
+  });
+});
+
+describe('createKeyRing', () => {
+  it('refuses no keys, and a key that is not 32 bytes', () => {
+    expect(() => createKeyRing([])).toThrow(new KeyRingError('a key ring needs at least one key'));
+    expect(() => createKeyRing([randomBytes(32), randomBytes(16)])).toThrow(new KeyRingError('each key must be 32 bytes'));
   });
 });
 
@@ -74,5 +114,19 @@ describe('a key ring', () => {
     expect(a).toMatch(/^[0-9a-f]{64}$/);
     expect(a).not.toBe(b);
     expect(a).not.toContain(hash.slice(0, 8));
+  });
+
+  it('opens an empty value, whose sealed form is the header alone', () => {
+    const ring = parseKeyRing(hexKey());
+    expect(ring.open(ring.seal(Buffer.alloc(0), 'ctx'), 'ctx')?.byteLength).toBe(0);
+  });
+
+  it('opens nothing shorter than the header, nor a value of another format version', () => {
+    const ring = parseKeyRing(hexKey());
+    const sealed = ring.seal(Buffer.from('{"kind":"identity"}'), 'ctx');
+    expect(ring.open(sealed.subarray(0, 20), 'ctx')).toBeNull();
+    const otherVersion = Buffer.from(sealed);
+    otherVersion[0] = otherVersion[0]! + 1;
+    expect(ring.open(otherVersion, 'ctx')).toBeNull();
   });
 });
