@@ -50,6 +50,7 @@ interface Run {
   stderr: string;
 }
 
+/** Real processes (over a second of tsx start-up each), two at a time: more only make each one slower. */
 const MAX_PROCESSES = 2;
 let running = 0;
 const queue: (() => void)[] = [];
