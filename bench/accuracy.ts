@@ -33,6 +33,7 @@ import {
   DOCUMENTS,
   FAMILIES,
   generateFamilyCard,
+  HELD_OUT_FAMILY,
   isFamily,
   isVariant,
   renderDocument,
@@ -51,8 +52,9 @@ interface Range {
 
 /**
  * The discipline, mechanical: tuning ranges may be looked at with --misses; held-out ranges only
- * ever print totals. The `screenshot` family was written before tuning started and never run with
- * --misses, nor looked at, while the reader was tuned.
+ * ever print totals. The held-out family (HELD_OUT_FAMILY, `scan`) has no tuning range at all: it
+ * was written and committed before the work it is measured for, and never run with --misses, nor
+ * looked at. `screenshot` held that place until the NIK work after 0.2.x.
  */
 export const RANGES: { tuning: readonly Range[]; heldOut: readonly Range[] } = {
   tuning: [
@@ -65,14 +67,18 @@ export const RANGES: { tuning: readonly Range[]; heldOut: readonly Range[] } = {
     { family: 'classic', first: 1000, last: 1039, note: 'tuned with --misses after 0.2.0 (street addresses, OCR-A NIKs)' },
     { family: 'dejavu', first: 1000, last: 1039, note: 'tuned with --misses after 0.2.0 (OCR-A NIKs)' },
     { family: 'phone', first: 1000, last: 1039, note: 'tuned with --misses after 0.2.0' },
+    // The held-out family until 0.2.x (its figures then are in docs/accuracy.md); its NIK misses
+    // were what was left, so it became a tuning family once `scan` had been written to replace it.
+    { family: 'screenshot', first: 1, last: 40, note: 'held-out family until 0.2.x; tuned with --misses after it (NIK digits)' },
   ],
   heldOut: [
     { family: 'classic', first: 300, last: 319, note: 'held out: never run before the final figures' },
     { family: 'dejavu', first: 500, last: 519, note: 'held out: never run before the final figures' },
     { family: 'phone', first: 500, last: 519, note: 'held out: never run before the final figures' },
-    { family: 'screenshot', first: 1, last: 40, note: 'held-out family: never looked at while tuning' },
+    { family: HELD_OUT_FAMILY, first: 1, last: 40, note: 'held-out family: never looked at while tuning' },
   ],
 };
+if (RANGES.tuning.some((r) => r.family === HELD_OUT_FAMILY)) throw new Error(`${HELD_OUT_FAMILY} is the held-out family: no tuning range may name it`);
 
 const FIELDS = [
   'id', 'name', 'pob', 'dob', 'gender', 'address', 'rt', 'rw', 'village', 'district', 'city', 'province',
@@ -108,7 +114,8 @@ if (values.family !== undefined) {
   throw new Error('--set is tuning or held-out');
 }
 if (values.misses) {
-  const forbidden = ranges.flatMap((r) => RANGES.heldOut.filter((h) => overlaps(r, h)));
+  // Any seed of the held-out family, declared or not, is refused: the family is what is held out.
+  const forbidden = ranges.flatMap((r) => (r.family === HELD_OUT_FAMILY ? [r] : RANGES.heldOut.filter((h) => overlaps(r, h))));
   if (forbidden.length > 0) {
     process.stderr.write(
       `--misses refused: it prints what was read wrong, which is tuning information, and ${forbidden

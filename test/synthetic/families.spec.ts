@@ -4,7 +4,7 @@ import { DOCUMENTS, FAMILIES, generateFamilyCard, renderDocument } from '../../t
 
 describe('synthetic KTP renderer families', () => {
   it('lists at least four families, classic among them', () => {
-    expect(FAMILIES).toEqual(['classic', 'dejavu', 'phone', 'screenshot']);
+    expect(FAMILIES).toEqual(['classic', 'dejavu', 'phone', 'screenshot', 'scan']);
   });
 
   it('classic is generateCard itself: the fixtures stay byte for byte', async () => {
@@ -13,7 +13,7 @@ describe('synthetic KTP renderer families', () => {
     expect(card.nikIs16Digits).toBe(true);
   });
 
-  it.each(['dejavu', 'phone', 'screenshot'] as const)('%s: same seed, same truth and bytes; another family, another card', async (family) => {
+  it.each(['dejavu', 'phone', 'screenshot', 'scan'] as const)('%s: same seed, same truth and bytes; another family, another card', async (family) => {
     const a = generateFamilyCard(7, family);
     const b = generateFamilyCard(7, family);
     expect(a.truth).toEqual(b.truth);
@@ -26,6 +26,7 @@ describe('synthetic KTP renderer families', () => {
     ['dejavu', 720, 1000],
     ['phone', 1600, 1800],
     ['screenshot', 1400, 1900],
+    ['scan', 1150, 1700],
   ] as const)('%s: images %i to %i px wide', async (family, min, max) => {
     for (const seed of [1, 2]) {
       const { bytes } = await generateFamilyCard(seed, family).render();
@@ -36,7 +37,7 @@ describe('synthetic KTP renderer families', () => {
   });
 
   it('prints what other generators print: malformed and inconsistent NIKs, free-text occupations, slash dates, off-format values, WNA cards', () => {
-    const truths = (['dejavu', 'phone', 'screenshot'] as const).flatMap((family) =>
+    const truths = (['dejavu', 'phone', 'screenshot', 'scan'] as const).flatMap((family) =>
       Array.from({ length: 60 }, (_, i) => generateFamilyCard(i + 1, family)),
     );
     const some = (test: (c: (typeof truths)[number]) => boolean) => truths.filter(test).length;

@@ -13,7 +13,8 @@ const run = (...args: string[]) => spawnSync(process.execPath, ['--import', tsx,
 
 describe('bench:accuracy --misses', () => {
   it.each([
-    [['--family', 'screenshot', '--seed', '1', '--count', '1']],
+    [['--family', 'scan', '--seed', '1', '--count', '1']],
+    [['--family', 'scan', '--seed', '7000', '--count', '1']],
     [['--family', 'phone', '--seed', '495', '--count', '10']],
   ])('refuses a held-out range: %j', (args) => {
     const child = run(...args, '--misses', '--no-raw');

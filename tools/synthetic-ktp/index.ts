@@ -113,7 +113,7 @@ export async function generateSet(opts: GenerateSetOptions): Promise<GeneratedCa
   return entries;
 }
 
-export { FAMILIES, isFamily } from './families.ts';
+export { FAMILIES, HELD_OUT_FAMILY, isFamily } from './families.ts';
 export type { Family } from './families.ts';
 export { DOCUMENTS, renderDocument } from './documents.ts';
 export type { DocumentKind } from './documents.ts';
