@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readBox } from '../../../src/providers/local/engine/read-page.ts';
 import type { TextBox } from '../../../src/providers/local/engine/detect.ts';
-import type { RecognisedLine } from '../../../src/providers/local/engine/recognize.ts';
+import type { RecogniseOptions, RecognisedLine } from '../../../src/providers/local/engine/recognize.ts';
 
 /** A recogniser that answers by the crop's height, and records every crop it was given. */
 function scriptedReader(byHeight: Record<number, RecognisedLine>) {
@@ -14,6 +14,38 @@ function scriptedReader(byHeight: Record<number, RecognisedLine>) {
   };
   return { read, crops };
 }
+
+/** A recogniser that answers by the horizontal scale it is asked to read at, and records the scales. */
+function scaledReader(byScale: Record<number, RecognisedLine>) {
+  const scales: number[] = [];
+  const read = async (_box: TextBox, options?: RecogniseOptions) => {
+    const scale = options?.scale ?? 1;
+    scales.push(scale);
+    const line = byScale[scale];
+    if (!line) throw new Error(`no reading scripted at scale ${scale}`);
+    return line;
+  };
+  return { read, scales };
+}
+
+/** Monospaced print: one piece of ink per character, 24 px apart, 16 px wide. */
+const inkOf = (n: number) => Array.from({ length: n }, (_, i) => ({ x0: i * 24, x1: i * 24 + 16 }));
+const mono = (text: string, score: number, ink = inkOf(text.length)): RecognisedLine => ({
+  score,
+  chars: [...text].map((char, i) => ({ char, x0: i * 24, x1: i * 24 + 16, score })),
+  inkRuns: ink,
+});
+/** `1868` read as `16`: the 6 and its extent hold the pieces of ink of `86`. */
+const swallowed: RecognisedLine = {
+  score: 0.83,
+  chars: [
+    { char: '1', x0: 0, x1: 16, score: 0.9 },
+    { char: '6', x0: 24, x1: 64, score: 0.8 },
+    { char: '8', x0: 72, x1: 88, score: 0.8 },
+  ],
+  inkRuns: inkOf(4),
+};
+const textOf = (line: RecognisedLine) => line.chars.map((c) => c.char).join('');
 
 const line = (text: string, score: number): RecognisedLine => ({
   score,
@@ -57,5 +89,38 @@ describe('readBox: a doubtful line is read again from a taller crop', () => {
     const reader = scriptedReader({ 40: line('PEKERJAAN', 0.8) });
     await readBox(reader.read, NIK_BOX);
     expect(reader.crops).toHaveLength(1);
+  });
+});
+
+describe('readBox: a character holding two pieces of ink is read again at other horizontal scales', () => {
+  it('reads a line whose every character has its own piece of ink once', async () => {
+    const reader = scaledReader({ 1: mono('1868', 0.95) });
+    expect(textOf(await readBox(reader.read, NIK_BOX))).toBe('1868');
+    expect(reader.scales).toEqual([1]);
+  });
+
+  it('reads a line that swallowed a glyph squeezed and stretched, and keeps the surer reading that finds it', async () => {
+    const reader = scaledReader({ 1: swallowed, 0.85: mono('1868', 0.86), 1.2: mono('1868', 0.9), 1.45: mono('1888', 0.84) });
+    const read = await readBox(reader.read, NIK_BOX);
+    expect(textOf(read)).toBe('1868');
+    expect(read.score).toBe(0.9);
+    expect(reader.scales).toEqual([1, 0.85, 1.2, 1.45]);
+  });
+
+  it('never takes more characters than the crop has pieces of ink', async () => {
+    const reader = scaledReader({ 1: swallowed, 0.85: mono('18168', 0.95), 1.2: mono('18681', 0.95), 1.45: mono('1868', 0.5) });
+    expect(textOf(await readBox(reader.read, NIK_BOX))).toBe('168');
+  });
+
+  it('keeps the first reading when no other scale finds more characters with as much confidence', async () => {
+    const reader = scaledReader({ 1: swallowed, 0.85: mono('168', 0.95), 1.2: mono('1868', 0.7), 1.45: mono('16', 0.99) });
+    expect(textOf(await readBox(reader.read, NIK_BOX))).toBe('168');
+  });
+
+  it('does not count a space as a piece of ink held', async () => {
+    const line: RecognisedLine = { ...mono('AB', 0.95), chars: [{ char: ' ', x0: 0, x1: 40, score: 0.95 }] };
+    const reader = scaledReader({ 1: line });
+    await readBox(reader.read, NIK_BOX);
+    expect(reader.scales).toEqual([1]);
   });
 });

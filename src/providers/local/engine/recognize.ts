@@ -1,6 +1,7 @@
 import type ort from 'onnxruntime-node';
 import { crop, resize, type Raster } from '../pipeline/raster.ts';
 import { charExtents, inkColumns } from './char-extents.ts';
+import { inkRuns, type InkRun } from './ink-runs.ts';
 import { toBgrTensor } from './tensor.ts';
 import { digitOf } from '../../../ktp/look-alikes.ts';
 
@@ -20,6 +21,8 @@ export interface CtcChar {
 export interface RecognisedLine {
   score: number;
   chars: CtcChar[];
+  /** The separate pieces of ink of the crop, in the image's pixels (see inkRuns). */
+  inkRuns?: InkRun[];
 }
 
 const REC_HEIGHT = 48;
@@ -39,9 +42,12 @@ export async function recogniseBox(
   dictionary: readonly string[],
   image: Raster,
   box: { x: number; y: number; width: number; height: number },
+  options: RecogniseOptions = {},
 ): Promise<RecognisedLine> {
   const piece = crop(image, box.x, box.y, box.width, box.height);
-  const targetWidth = Math.max(16, Math.min(MAX_REC_WIDTH, Math.round((piece.width * REC_HEIGHT) / piece.height)));
+  const ink = inkColumns(piece);
+  const scale = options.scale ?? 1;
+  const targetWidth = Math.max(16, Math.min(MAX_REC_WIDTH, Math.round((piece.width * scale * REC_HEIGHT) / piece.height)));
   const input = resize(piece, targetWidth, REC_HEIGHT);
   const tensor = toBgrTensor(input, REC_MEAN, REC_STD);
   const outputs = await session.run({ [session.inputNames[0]!]: tensor });
@@ -54,7 +60,7 @@ export async function recogniseBox(
   const originX = Math.max(0, Math.floor(box.x));
   const pxPerStep = piece.width / steps!;
   const centres = decoded.chars.map((c) => ((c.first + c.last + 1) / 2) * pxPerStep);
-  const extents = charExtents(inkColumns(piece), centres);
+  const extents = charExtents(ink, centres);
   const darkness = inkDarkness(piece, extents);
   return {
     score: decoded.score,
@@ -66,7 +72,16 @@ export async function recogniseBox(
       ...(c.alternative ? { alternative: c.alternative } : {}),
       ink: darkness[i]!,
     })),
+    inkRuns: inkRuns(ink, piece.height).map((r) => ({ x0: originX + r.x0, x1: originX + r.x1 })),
   };
+}
+
+export interface RecogniseOptions {
+  /**
+   * The crop's horizontal scale before it is read (the height is always REC_HEIGHT): the
+   * characters' positions come back in the image's pixels whatever it is. Default 1.
+   */
+  scale?: number;
 }
 
 export interface CtcStepChar {

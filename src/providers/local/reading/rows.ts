@@ -55,7 +55,7 @@ export function groupRows(page: OcrPage): Row[] {
     .map((p) => {
       const ordered = [...p.lines].sort((a, b) => a.box.x - b.box.x);
       return {
-        glyphs: ordered.flatMap(lineGlyphs),
+        glyphs: rowGlyphs(ordered),
         y0: Math.min(...ordered.map((l) => l.box.y)),
         y1: Math.max(...ordered.map((l) => l.box.y + l.box.height)),
         cy: p.cy,
@@ -64,6 +64,27 @@ export function groupRows(page: OcrPage): Row[] {
     })
     .filter((r) => r.glyphs.length > 0)
     .sort((a, b) => a.cy - b.cy);
+}
+
+/**
+ * The glyphs of a row's lines, left to right, each piece of ink once. Two detected boxes can
+ * overlap and both read the same ink: on a phone photo, the label box `StatusPerkawinan` and the
+ * value box `n:KAWIN` shared the label's last n, and the value came back `n: KAWIN`. The leading
+ * glyphs of a box whose centres lie within ink an earlier box already read are that ink again.
+ */
+function rowGlyphs(ordered: readonly OcrLine[]): Glyph[] {
+  const glyphs: Glyph[] = [];
+  for (const line of ordered) {
+    const own = lineGlyphs(line);
+    const readUpTo = glyphs.length > 0 ? glyphs[glyphs.length - 1]!.x1 : -Infinity;
+    let skip = 0;
+    while (skip < own.length && (own[skip]!.x0 + own[skip]!.x1) / 2 < readUpTo) skip++;
+    const fresh = own.slice(skip);
+    // What is left still opens a box of its own.
+    if (skip > 0 && fresh.length > 0) fresh[0] = { ...fresh[0]!, breakBefore: true };
+    glyphs.push(...fresh);
+  }
+  return glyphs;
 }
 
 export function median(values: readonly number[]): number {
