@@ -136,8 +136,9 @@ export async function readBox(read: BoxReader, box: TextBox): Promise<Recognised
 /**
  * The horizontal scales a line that swallowed a glyph is read again at. The recogniser emits a
  * character per run of its 8-pixel time steps, so a glyph lost at one scale lands on other steps
- * at another: on OCR-A NIKs of 1400-1800 px screenshots both scales read every digit the first
- * reading merged, and agreed with it everywhere else.
+ * at another: on OCR-A NIKs of 1400-1800 px screenshots, one of these scales or another read
+ * every digit the first reading merged (which one varied from card to card), and agreed with it
+ * everywhere else.
  */
 const RESCALES = [0.85, 1.2, 1.45] as const;
 

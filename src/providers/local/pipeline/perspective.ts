@@ -52,8 +52,8 @@ export function warpQuad(src: Raster, quad: readonly Point[], width: number, hei
   ];
   const inverse = homography(corners, quad);
   const out = createRaster(width, height);
-  // A card is shrunk by up to ~2x here; sampling an area-averaged copy would be kinder, but
-  // the source is already capped at 1600 px so plain bilinear loses little.
+  // One bilinear sample per output pixel: a caller shrinking by more than about 1.2x first
+  // area-averages the source (warpCard, canonical.ts), or thin strokes fall between samples.
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const [sx, sy] = applyHomography(inverse, [x, y]);
