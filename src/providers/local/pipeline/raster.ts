@@ -96,71 +96,35 @@ export function resize(src: Raster, width: number, height: number): Raster {
     }
     return out;
   }
-  return shrinkByArea(src, out);
-}
-
-/** For each output index, the source indices it covers and how much of each (area averaging along one axis). */
-function areaTaps(srcSize: number, outSize: number): { first: Int32Array; count: Int32Array; weights: Float32Array; stride: number } {
-  const step = srcSize / outSize;
-  const stride = Math.ceil(step) + 1;
-  const first = new Int32Array(outSize);
-  const count = new Int32Array(outSize);
-  const weights = new Float32Array(outSize * stride);
-  for (let o = 0; o < outSize; o++) {
-    const a = o * step;
-    const b = Math.min(srcSize, (o + 1) * step);
-    first[o] = Math.floor(a);
-    let n = 0;
-    let sum = 0;
-    for (let i = Math.floor(a); i < Math.ceil(b); i++) {
-      const w = Math.min(i + 1, b) - Math.max(i, a);
-      weights[o * stride + n] = w > 0 ? w : 0;
-      sum += w > 0 ? w : 0;
-      n++;
-    }
-    for (let k = 0; k < n; k++) weights[o * stride + k]! /= sum;
-    count[o] = n;
-  }
-  return { first, count, weights, stride };
-}
-
-/**
- * Area averaging, one axis at a time: the same weighted mean as averaging each output pixel's
- * rectangle of source pixels (the weights are products), with the weights computed once per
- * column and per row instead of once per pixel. Several times faster on a 1600 px photo.
- */
-function shrinkByArea(src: Raster, out: Raster): Raster {
-  const { width, height } = out;
   const sw = src.width;
-  const cols = areaTaps(sw, width);
-  const rows = areaTaps(src.height, height);
-  // Rows of the source, each already averaged across to the output's width.
-  const across = new Float32Array(src.height * width * 3);
-  for (let y = 0; y < src.height; y++) {
-    const rowIn = y * sw * 3;
-    const rowOut = y * width * 3;
+  for (let y = 0; y < height; y++) {
+    const ya = y * sy;
+    const yb = Math.min(src.height, (y + 1) * sy);
     for (let x = 0; x < width; x++) {
+      const xa = x * sx;
+      const xb = Math.min(sw, (x + 1) * sx);
       let r = 0;
       let g = 0;
       let b = 0;
-      const base = x * cols.stride;
-      for (let k = 0, i = rowIn + cols.first[x]! * 3; k < cols.count[x]!; k++, i += 3) {
-        const w = cols.weights[base + k]!;
-        r += src.data[i]! * w;
-        g += src.data[i + 1]! * w;
-        b += src.data[i + 2]! * w;
+      let wsum = 0;
+      for (let yy = Math.floor(ya); yy < Math.ceil(yb); yy++) {
+        const wy = Math.min(yy + 1, yb) - Math.max(yy, ya);
+        if (wy <= 0) continue;
+        for (let xx = Math.floor(xa); xx < Math.ceil(xb); xx++) {
+          const wx = Math.min(xx + 1, xb) - Math.max(xx, xa);
+          if (wx <= 0) continue;
+          const wgt = wx * wy;
+          const i = (yy * sw + xx) * 3;
+          r += src.data[i]! * wgt;
+          g += src.data[i + 1]! * wgt;
+          b += src.data[i + 2]! * wgt;
+          wsum += wgt;
+        }
       }
-      across[rowOut + x * 3] = r;
-      across[rowOut + x * 3 + 1] = g;
-      across[rowOut + x * 3 + 2] = b;
-    }
-  }
-  for (let y = 0; y < height; y++) {
-    const base = y * rows.stride;
-    for (let x = 0; x < width * 3; x++) {
-      let v = 0;
-      for (let k = 0, i = rows.first[y]! * width * 3 + x; k < rows.count[y]!; k++, i += width * 3) v += across[i]! * rows.weights[base + k]!;
-      out.data[y * width * 3 + x] = Math.round(v);
+      const d = (y * width + x) * 3;
+      out.data[d] = Math.round(r / wsum);
+      out.data[d + 1] = Math.round(g / wsum);
+      out.data[d + 2] = Math.round(b / wsum);
     }
   }
   return out;
