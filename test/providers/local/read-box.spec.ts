@@ -3,30 +3,27 @@ import { readBox } from '../../../src/providers/local/engine/read-page.ts';
 import type { TextBox } from '../../../src/providers/local/engine/detect.ts';
 import type { RecogniseOptions, RecognisedLine } from '../../../src/providers/local/engine/recognize.ts';
 
-/** A recogniser that answers by the crop's height, and records every crop it was given. */
-function scriptedReader(byHeight: Record<number, RecognisedLine>) {
+/**
+ * A recogniser that answers by a key of what it is asked to read (`keyOf`), and records every
+ * crop and the horizontal scale it was read at.
+ */
+function scripted(keyOf: (box: TextBox, scale: number) => number, answers: Record<number, RecognisedLine>) {
   const crops: TextBox[] = [];
-  const read = async (box: TextBox) => {
-    crops.push(box);
-    const line = byHeight[Math.round(box.height)];
-    if (!line) throw new Error(`no reading scripted for a crop ${box.height} px tall`);
-    return line;
-  };
-  return { read, crops };
-}
-
-/** A recogniser that answers by the horizontal scale it is asked to read at, and records the scales. */
-function scaledReader(byScale: Record<number, RecognisedLine>) {
   const scales: number[] = [];
-  const read = async (_box: TextBox, options?: RecogniseOptions) => {
+  const read = async (box: TextBox, options?: RecogniseOptions) => {
     const scale = options?.scale ?? 1;
+    crops.push(box);
     scales.push(scale);
-    const line = byScale[scale];
-    if (!line) throw new Error(`no reading scripted at scale ${scale}`);
+    const line = answers[keyOf(box, scale)];
+    if (!line) throw new Error(`no reading scripted for a crop ${box.height} px tall at scale ${scale}`);
     return line;
   };
-  return { read, scales };
+  return { read, crops, scales };
 }
+/** Answers by the crop's height. */
+const scriptedReader = (byHeight: Record<number, RecognisedLine>) => scripted((box) => Math.round(box.height), byHeight);
+/** Answers by the horizontal scale. */
+const scaledReader = (byScale: Record<number, RecognisedLine>) => scripted((_box, scale) => scale, byScale);
 
 /** Monospaced print: one piece of ink per character, 24 px apart, 16 px wide. */
 const inkOf = (n: number) => Array.from({ length: n }, (_, i) => ({ x0: i * 24, x1: i * 24 + 16 }));

@@ -155,7 +155,9 @@ async function readSwallowedGlyphs(read: BoxReader, box: TextBox, first: Recogni
   for (const scale of RESCALES) {
     const again = await read(box, { scale });
     const n = printed(again);
-    if (n > printed(first) && n <= runs.length && again.score >= best.score && (best === first || again.score > best.score)) best = again;
+    // As sure as the first reading will do; against another rescale, only surer.
+    const surer = best === first ? again.score >= first.score : again.score > best.score;
+    if (n > printed(first) && n <= runs.length && surer) best = again;
   }
   return best;
 }
