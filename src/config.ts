@@ -1,4 +1,6 @@
+import { DEFAULT_SETTLE_MS } from './providers/ekycpro/post-image.ts';
 import { KeyRingError, parseKeyRing, type KeyRing } from './recognition/key-ring.ts';
+import { DEFAULT_UNREADABLE_HOLD_SECONDS } from './recognition/recognizer.ts';
 
 /**
  * Every setting of the gateway, parsed once from the environment into a typed object.
@@ -16,8 +18,25 @@ export interface GatewayConfig {
     url: string;
     /** `EKYCPRO_API_KEY`; without it the server starts and recognitions answer a clear error. */
     apiKey: string | undefined;
-    /** `EKYCPRO_TIMEOUT_MS`, default 15000: the contract says large images take longer than 2 s. */
+    /**
+     * `EKYCPRO_TIMEOUT_MS`, default 15000: how long a request waits for the paid API (the contract
+     * says large images take longer than 2 s). A request that waits longer is answered a free,
+     * retryable `UPSTREAM_UNAVAILABLE`, but the call goes on (see `settleMs`): it may be charged.
+     */
     timeoutMs: number;
+    /**
+     * `EKYCPRO_SETTLE_MS`, default 120000 (at least the timeout): how long a call to the paid API may
+     * run in all. Its answer is kept and counted however late it lands within this; a retry of the
+     * same image meanwhile joins it. Only a call that outlives this, or loses its connection
+     * before an answer starts, gives its client's budget hold back.
+     */
+    settleMs: number;
+    /**
+     * `EKYCPRO_UNREADABLE_HOLD_SECONDS`, default 900: how long an image whose answer may have been
+     * charged but could not be read (a truncated or non-JSON 200, a connection cut mid-body) is
+     * answered from memory, free and retryable, instead of being sent again.
+     */
+    unreadableHoldSeconds: number;
     /** `EKYCPRO_RETRIES`, default 2: extra attempts after an `INNER_ERROR` answer (free, so safe to repeat). */
     retries: number;
     /** `EKYCPRO_BREAKER_THRESHOLD`, default 5 consecutive failures open the circuit. */
@@ -216,6 +235,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   const required = boolean(env, 'CACHE_REQUIRED', false);
   if (required && !redisUrl) throw new ConfigError('CACHE_REQUIRED=true needs REDIS_URL');
   const workers = optionalInteger(env, 'LOCAL_OCR_WORKERS', { min: 0, max: 64 });
+  const timeoutMs = integer(env, 'EKYCPRO_TIMEOUT_MS', 15_000, { min: 1 });
   if (workers === 0 && ocrQueue !== 'redis') throw new ConfigError('LOCAL_OCR_WORKERS=0 is only valid with OCR_QUEUE=redis (workers elsewhere serve the queue)');
   return {
     port: integer(env, 'PORT', 4000, { min: 0, max: 65535 }),
@@ -224,7 +244,9 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     ekycpro: {
       url: url(env, 'EKYCPRO_URL', DEFAULT_EKYCPRO_URL),
       apiKey: env.EKYCPRO_API_KEY?.trim() || undefined,
-      timeoutMs: integer(env, 'EKYCPRO_TIMEOUT_MS', 15_000, { min: 1 }),
+      timeoutMs,
+      settleMs: integer(env, 'EKYCPRO_SETTLE_MS', Math.max(DEFAULT_SETTLE_MS, timeoutMs), { min: timeoutMs }),
+      unreadableHoldSeconds: integer(env, 'EKYCPRO_UNREADABLE_HOLD_SECONDS', DEFAULT_UNREADABLE_HOLD_SECONDS, { min: 0 }),
       retries: integer(env, 'EKYCPRO_RETRIES', 2, { min: 0, max: 10 }),
       breakerThreshold: integer(env, 'EKYCPRO_BREAKER_THRESHOLD', 5, { min: 1 }),
       breakerCooldownMs: integer(env, 'EKYCPRO_BREAKER_COOLDOWN_MS', 10_000, { min: 0 }),

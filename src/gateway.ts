@@ -51,7 +51,7 @@ export interface GatewayOptions {
     /** Logs and metrics; default: info-level logs on stdout, metrics on `/metrics`. */
     observability?: GatewayConfig['observability'];
     /** The key the gateway itself sends upstream: never accepted from a client, even if listed in `restApiKeys`. */
-    ekycpro?: Pick<GatewayConfig['ekycpro'], 'apiKey'>;
+    ekycpro?: Pick<GatewayConfig['ekycpro'], 'apiKey' | 'unreadableHoldSeconds'>;
   };
   provider: KtpProvider;
   /** Defaults to the process-wide LRU from `config.cache`. */
@@ -103,7 +103,12 @@ export interface Gateway {
   logger: Logger;
   /** Bytes of request bodies held right now, across every request in flight (`MAX_BUFFERED_BYTES`). */
   bufferedBytes: ByteBudget;
-  close(): Promise<void>;
+  /**
+   * Waits up to `drainMs` (default 0) for paid calls that outlived their requests to settle, so
+   * their answers are kept and counted, then detaches and closes the provider. Resolves with how
+   * many calls were still running.
+   */
+  close(options?: { drainMs?: number }): Promise<number>;
 }
 
 export const GRAPHQL_PATH = '/graphql';
@@ -130,6 +135,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ttlSeconds: config.cache.ttlSeconds,
     imageLimits: config.imageLimits,
     cacheScope: config.cache.scope,
+    unreadableHoldSeconds: config.ekycpro?.unreadableHoldSeconds,
     spend: createSpendLimits({
       redis: counters,
       defaultRequestsPerMinute: config.access?.requestsPerMinute,
@@ -316,9 +322,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     subgraphYoga,
     recognizer,
     bufferedBytes,
-    close: async () => {
+    close: async ({ drainMs = 0 } = {}) => {
+      const running = await recognizer.drain(drainMs);
       for (const off of detach) off?.();
       await provider.close?.();
+      return running;
     },
   };
 }

@@ -44,6 +44,12 @@ export interface ErrorOutcome {
   retryable: boolean;
   /** When a limit refused it: seconds until the same request is allowed again. */
   retryAfterSeconds?: number;
+  /**
+   * True when the paid API may have charged for an answer we could not read (a truncated or
+   * non-JSON 200, a connection cut mid-body): `charged` cannot say, so it stays false, and the
+   * image is not sent again for a while (the recognizer's unreadable hold).
+   */
+  maybeCharged?: boolean;
 }
 
 /** What a provider answers. */
@@ -60,7 +66,7 @@ export type Outcome = ProviderOutcome & {
 export function ocrError(
   code: OcrErrorCode,
   message: string,
-  options: { charged?: boolean; retryable?: boolean; retryAfterSeconds?: number } = {},
+  options: { charged?: boolean; retryable?: boolean; retryAfterSeconds?: number; maybeCharged?: boolean } = {},
 ): ErrorOutcome {
   return {
     kind: 'error',
@@ -69,6 +75,7 @@ export function ocrError(
     charged: options.charged ?? code === 'FAIL',
     retryable: options.retryable ?? RETRYABLE_CODES.has(code),
     ...(options.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: options.retryAfterSeconds }),
+    ...(options.maybeCharged ? { maybeCharged: true } : {}),
   };
 }
 

@@ -52,11 +52,14 @@ async function main(): Promise<void> {
     // Idle and slow connections close at once; a recognition already received (it may be paid
     // for) is answered first. Exit 0 unless the grace period cut some of them off.
     metricsServer?.close();
+    const startedAt = Date.now();
     const ended = await shutdown(config.server.shutdownGraceMs);
-    await gateway.close().catch(() => {});
+    // A paid call whose request was already told to retry is still worth keeping and counting.
+    const outliving = await gateway.close({ drainMs: Math.max(0, config.server.shutdownGraceMs - (Date.now() - startedAt)) }).catch(() => 0);
+    if (outliving > 0) console.error(`ktp-gateway: ${outliving} paid calls still running after ${config.server.shutdownGraceMs} ms were abandoned: their answers are not kept`);
     await shared?.close().catch(() => {});
     if (ended === 'forced') console.error(`ktp-gateway: requests still in flight after ${config.server.shutdownGraceMs} ms were cut off`);
-    process.exit(ended === 'clean' ? 0 : 1);
+    process.exit(ended === 'clean' && outliving === 0 ? 0 : 1);
   };
   // Before the socket opens and the line below announces it: a signal from then on is graceful.
   process.on('SIGINT', () => void stop('SIGINT'));

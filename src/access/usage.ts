@@ -39,6 +39,8 @@ export const USAGE_RETENTION_DAYS = 35;
 
 /** The counters one outcome adds 1 to. */
 export function countersOf(event: RecognitionEvent): UsageCounter[] {
+  // A charge that landed after its request was answered: the request was counted then.
+  if (event.late) return event.paid ? ['paidCalls'] : [];
   const counters: UsageCounter[] = ['recognitions'];
   if (event.paid) counters.push('paidCalls');
   if (event.source === 'cache') counters.push('cacheHits');

@@ -28,13 +28,27 @@ export function createLogger({ level = 'info', destination }: LoggerOptions = {}
 export function attachAuditLog(recognizer: Recognizer, logger: Logger): () => void {
   return recognizer.onOutcome((event: RecognitionEvent) => {
     const record = requestContext.getStore();
-    if (record && record.client === undefined) record.client = event.caller.id;
     const outcome = outcomeLabel(event.outcome);
     const hash = shortHash(event.outcome.contentHash);
-    record?.recognitions.push({ outcome, source: event.source, cached: event.outcome.cached, charged: event.paid, hash, ms: round(event.durationMs) });
-    if (event.paid) {
-      logger.info({ audit: 'paid-call', reqId: record?.id, client: event.caller.id, status: outcome, hash, upstreamMs: round(event.providerMs ?? 0) }, 'paid call');
+    // A late settlement still runs in its request's context, but that request's line is written.
+    if (record && !event.late) {
+      if (record.client === undefined) record.client = event.caller.id;
+      record.recognitions.push({ outcome, source: event.source, cached: event.outcome.cached, charged: event.paid, hash, ms: round(event.durationMs) });
     }
+    if (!event.paid) return;
+    const line = {
+      audit: 'paid-call',
+      reqId: record?.id,
+      client: event.caller.id,
+      status: outcome,
+      hash,
+      upstreamMs: round(event.providerMs ?? 0),
+      ...(event.late ? { late: true } : {}),
+      ...(event.outcome.kind === 'error' && event.outcome.maybeCharged ? { maybeCharged: true } : {}),
+    };
+    // Without the lease another replica may have paid for the same image: an operator must see it.
+    if (event.unshared) logger.warn({ ...line, unshared: true }, 'paid call made without the fleet lease (Redis unreachable or slow): the image may be paid twice');
+    else logger.info(line, event.late ? 'paid call settled after its request was answered' : 'paid call');
   });
 }
 

@@ -33,7 +33,18 @@ export function createMetrics({ defaultMetrics = true }: { defaultMetrics?: bool
     labelNames: ['route', 'client', 'source', 'outcome'],
     registers,
   });
-  const paidCalls = new Counter({ name: 'ktp_paid_calls_total', help: 'Charged calls to the paid API, by client and contract status', labelNames: ['client', 'status'], registers });
+  const paidCalls = new Counter({
+    name: 'ktp_paid_calls_total',
+    help: 'Charged calls to the paid API (and answers that may have been charged but could not be read: status UPSTREAM_UNAVAILABLE), by client and contract status, counted when they settle',
+    labelNames: ['client', 'status'],
+    registers,
+  });
+  const unsharedPaidCalls = new Counter({
+    name: 'ktp_unshared_paid_calls_total',
+    help: 'Paid calls made without the fleet lease (Redis unreachable, paused or slow): another replica may have paid for the same image',
+    labelNames: ['client'],
+    registers,
+  });
   const lookups = new Counter({
     name: 'ktp_cache_lookups_total',
     help: 'Recognitions that reached the cache: hit, coalesced (joined a call in flight) or miss (a provider call); hit + coalesced are the paid calls avoided',
@@ -64,13 +75,16 @@ export function createMetrics({ defaultMetrics = true }: { defaultMetrics?: bool
   queueDepth.set(0);
 
   const onOutcome = (event: RecognitionEvent) => {
+    if (event.paid) paidCalls.inc({ client: event.caller.id, status: outcomeLabel(event.outcome) });
+    if (event.paid && event.unshared) unsharedPaidCalls.inc({ client: event.caller.id });
+    // A late settlement is a paid call, not another recognition: its request was counted already.
+    if (event.late) return;
     const route = requestContext.getStore()?.route ?? 'internal';
     const outcome = outcomeLabel(event.outcome);
     recognitions.inc({ route, client: event.caller.id, source: event.source, outcome });
     if (event.source === 'cache') lookups.inc({ result: 'hit' });
     else if (event.source === 'coalesced') lookups.inc({ result: 'coalesced' });
     else if (event.source === 'provider') lookups.inc({ result: 'miss' });
-    if (event.paid) paidCalls.inc({ client: event.caller.id, status: outcome === 'OK' ? 'OK' : outcome });
     if (outcome === 'RATE_LIMITED' || outcome === 'QUOTA_EXCEEDED') refusals.inc({ client: event.caller.id, limit: outcome });
   };
   const onProviderEvent = (event: ProviderEvent) => {

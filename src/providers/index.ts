@@ -15,6 +15,7 @@ export async function createProvider(
       url: config.ekycpro.url,
       apiKey: config.ekycpro.apiKey,
       timeoutMs: config.ekycpro.timeoutMs,
+      settleMs: config.ekycpro.settleMs,
       retries: config.ekycpro.retries,
       breaker: { threshold: config.ekycpro.breakerThreshold, cooldownMs: config.ekycpro.breakerCooldownMs },
       maxConcurrency: config.ekycpro.maxConcurrency,

@@ -24,6 +24,13 @@ export interface KtpProvider {
   /** True when its calls may be charged (the paid API): only these spend a client's daily budget. Default false. */
   readonly paid?: boolean;
   /**
+   * How long a caller waits for one call, in ms, before it is answered a free, retryable
+   * `UPSTREAM_UNAVAILABLE` while the call goes on: its answer is kept and counted when it lands,
+   * and a retry of the same image meanwhile joins it. For calls that cannot be taken back once
+   * sent (the paid API charges what it answers). Default: callers wait for the call.
+   */
+  readonly answerWithinMs?: number;
+  /**
    * Recognise an image that already passed inspection (known format, within the size limit).
    * `signal` aborts work nobody waits for any more; a provider that has already spent money
    * on the request still resolves normally.

@@ -5,9 +5,15 @@
  */
 export interface Coalescer<T> {
   /** Run `work` for `key`, or join the run already in flight. `joined` says which happened. */
-  run(key: string, work: (signal: AbortSignal) => Promise<T>, callerSignal?: AbortSignal): Promise<{ value: T; joined: boolean }>;
+  run(key: string, work: (signal: AbortSignal, run?: FlightRun) => Promise<T>, callerSignal?: AbortSignal): Promise<{ value: T; joined: boolean }>;
   /** How many keys are in flight; for tests and metrics. */
   readonly size: number;
+}
+
+/** What the coalescer tells the work it runs. Undefined: there is no fleet to share with (one process). */
+export interface FlightRun {
+  /** True when a fleet's coalescer ran the work without its lease (Redis unreachable or too slow): another replica may run the same. */
+  unshared?: boolean;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CoalesceTimeoutError, createCoalescer, SharingUnavailableError, type Coalescer } from './coalesce.ts';
+import { CoalesceTimeoutError, createCoalescer, SharingUnavailableError, type Coalescer, type FlightRun } from './coalesce.ts';
 import type { KeyRing } from './key-ring.ts';
 import type { RedisLink } from './redis-link.ts';
 
@@ -61,13 +61,13 @@ export function createLeaseCoalescer<T>(options: LeaseCoalescerOptions<T>): Coal
   const local = createCoalescer<{ value: T; joined: boolean }>();
   const hub = createSubscriptionHub(link.subscriber);
 
-  async function unshared(work: (signal: AbortSignal) => Promise<T>, signal: AbortSignal) {
+  async function unshared(work: (signal: AbortSignal, run?: FlightRun) => Promise<T>, signal: AbortSignal) {
     emit({ type: 'lease-unshared', failClosed: options.failClosed ?? false });
     if (options.failClosed) throw new SharingUnavailableError('the shared cache is unreachable, and CACHE_REQUIRED forbids unshared paid calls');
-    return { value: await work(signal), joined: false };
+    return { value: await work(signal, { unshared: true }), joined: false };
   }
 
-  async function lead(work: (signal: AbortSignal) => Promise<T>, signal: AbortSignal, leaseKey: string, channel: string, token: string): Promise<T> {
+  async function lead(work: (signal: AbortSignal, run?: FlightRun) => Promise<T>, signal: AbortSignal, leaseKey: string, channel: string, token: string): Promise<T> {
     const renewal = setInterval(() => {
       link.client.eval(RENEW, 1, leaseKey, token, leaseMs).catch(() => {});
     }, Math.max(10, Math.floor(leaseMs / 3)));
@@ -87,7 +87,7 @@ export function createLeaseCoalescer<T>(options: LeaseCoalescerOptions<T>): Coal
     return value;
   }
 
-  async function shared(key: string, work: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<{ value: T; joined: boolean }> {
+  async function shared(key: string, work: (signal: AbortSignal, run?: FlightRun) => Promise<T>, signal: AbortSignal): Promise<{ value: T; joined: boolean }> {
     if (!link.up) return unshared(work, signal);
     const name = keys.name(key);
     const leaseKey = `${link.prefix}:lease:${name}`;

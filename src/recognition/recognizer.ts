@@ -18,6 +18,11 @@ export interface Recognizer {
   peek(contentHash: string, caller?: Caller): Promise<Outcome | undefined>;
   /** Called once per recognition with where its answer came from; metrics, audit and usage attach here. Returns an unsubscribe function. */
   onOutcome(listener: (event: RecognitionEvent) => void): () => void;
+  /**
+   * Waits, up to `ms`, for the calls that outlived their requests' wait to settle (so that their
+   * answers are kept and their charges counted before a shutdown). Resolves with how many still run.
+   */
+  drain(ms: number): Promise<number>;
   readonly provider: KtpProvider;
 }
 
@@ -39,17 +44,26 @@ const ANONYMOUS: Caller = { id: 'anonymous' };
 
 /**
  * Where an answer came from: `cache` (kept), `coalesced` (shared with a request in flight),
- * `provider` (this request's own call), `refused` (before any provider: bad input or a limit).
+ * `provider` (this request's own call), `pending` (the call outlived the provider's
+ * `answerWithinMs`: answered "retry" while the call goes on), `refused` (before any provider: bad
+ * input or a limit).
  */
-export type OutcomeSource = 'cache' | 'coalesced' | 'provider' | 'refused';
+export type OutcomeSource = 'cache' | 'coalesced' | 'provider' | 'pending' | 'refused';
 
 /** One recognition, as hooks see it. Carries no image, no field value: only codes, counts, times. */
 export interface RecognitionEvent {
   caller: Caller;
   source: OutcomeSource;
   outcome: Outcome;
-  /** True when this request's own provider call was charged: a paid call. */
+  /** True when this request's own provider call was charged, or may have been (`maybeCharged`): a paid call. */
   paid: boolean;
+  /**
+   * True for a paid call that settled after its request had been answered `pending`: it counts as
+   * a paid call (budget, usage, metrics, audit), not as another recognition.
+   */
+  late?: boolean;
+  /** True for a paid call made without the fleet's lease (Redis down, paused or slow): another replica may have paid for the same image. */
+  unshared?: boolean;
   /** Milliseconds from the recognizer's start to its answer. */
   durationMs: number;
   /** Milliseconds of the provider call, when this request made one. */
@@ -91,7 +105,19 @@ export interface RecognizerOptions {
   cacheScope?: 'client' | 'shared';
   /** Requests per minute and paid calls per day. Default: none. */
   spend?: SpendGate;
+  /**
+   * How long an image whose paid answer could not be read (`maybeCharged`) is answered from memory,
+   * free and retryable, instead of being sent again, in seconds; 0 sends it again at once.
+   * Default `DEFAULT_UNREADABLE_HOLD_SECONDS`.
+   */
+  unreadableHoldSeconds?: number;
 }
+
+/** `EKYCPRO_UNREADABLE_HOLD_SECONDS`'s default: a quarter of an hour. */
+export const DEFAULT_UNREADABLE_HOLD_SECONDS = 900;
+
+/** A call that was charged, or may have been: it spends the caller's budget and is counted as paid. */
+const mayHaveCost = (outcome: ProviderOutcome) => outcome.charged || (outcome.kind === 'error' && outcome.maybeCharged === true);
 
 /**
  * Whether an outcome is kept for the next upload of the same bytes: everything somebody paid for,
@@ -109,6 +135,8 @@ export interface Flight {
   fromCache: boolean;
   /** Milliseconds of the provider call, when the flight made one. */
   providerMs?: number;
+  /** True when the flight's call was made without the fleet's lease (see `FlightRun`). */
+  unshared?: boolean;
 }
 
 export function createRecognizer({
@@ -121,6 +149,7 @@ export function createRecognizer({
   validate = (bytes, image) => validateImage(bytes, image, imageLimits),
   cacheScope = 'client',
   spend,
+  unreadableHoldSeconds = DEFAULT_UNREADABLE_HOLD_SECONDS,
 }: RecognizerOptions): Recognizer {
   const setOptions = ttlSeconds === undefined ? undefined : { ttl: ttlSeconds };
   // Under `client` scope the caller's id is part of the key, so neither the cache nor a flight
@@ -128,20 +157,35 @@ export function createRecognizer({
   const keyOf = (hash: string | null, caller: Caller) =>
     cacheScope === 'client' ? `${provider.name}:c:${caller.id}:${hash}` : `${provider.name}:${hash}`;
   const listeners = new Set<(event: RecognitionEvent) => void>();
+  // Flights whose callers were answered `pending`: nobody awaits them but `drain`.
+  const outliving = new Set<Promise<unknown>>();
+  const emit = (event: RecognitionEvent) => {
+    // A listener's failure is its own: it never changes or loses an answer.
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch {}
+    }
+  };
+  // What an answer that may have cost but could not be read becomes: kept for the hold, and the
+  // same free "retry" for everyone who sends the image again meanwhile.
+  const held = (outcome: ErrorOutcome): ErrorOutcome => ({
+    ...outcome,
+    message: `${outcome.message}; this image is not sent to the paid API again for ${unreadableHoldSeconds} s`,
+    retryAfterSeconds: unreadableHoldSeconds,
+  });
 
   const recognize = async (bytes: Uint8Array, { signal, contentHash: knownHash, caller = ANONYMOUS }: RecognizeOptions = {}, retried = false): Promise<Outcome> => {
     const startedAt = performance.now();
     const hash = bytes.byteLength > 0 ? (knownHash ?? contentHash(bytes)) : null;
-    const answer = (outcome: ProviderOutcome, source: OutcomeSource, cached: boolean, providerMs?: number): Outcome => {
+    const answer = (outcome: ProviderOutcome, source: OutcomeSource, cached: boolean, flight?: Flight, late = false): Outcome => {
       const answered: Outcome = { ...outcome, cached, contentHash: hash };
-      const event: RecognitionEvent = { caller, source, outcome: answered, paid: source === 'provider' && outcome.charged, durationMs: performance.now() - startedAt };
-      if (providerMs !== undefined) event.providerMs = providerMs;
-      // A listener's failure is its own: it never changes or loses an answer.
-      for (const listener of listeners) {
-        try {
-          listener(event);
-        } catch {}
-      }
+      const paid = source === 'provider' && mayHaveCost(outcome);
+      const event: RecognitionEvent = { caller, source, outcome: answered, paid, durationMs: performance.now() - startedAt };
+      if (flight?.providerMs !== undefined) event.providerMs = flight.providerMs;
+      if (late) event.late = true;
+      if (paid && flight?.unshared) event.unshared = true;
+      emit(event);
       return answered;
     };
     const inspected = inspectImage(bytes, maxImageBytes);
@@ -153,11 +197,15 @@ export function createRecognizer({
     const kept = await cache.get(key);
     if (kept) return answer(kept, 'cache', true);
 
-    let flight: { value: Flight; joined: boolean };
+    // This request's own call, if it leads the flight: who is told of its charge. If the call
+    // settles before the caller stops waiting, the answer carries it; if after, a late event does.
+    const own: { answered: boolean; settled?: Flight } = { answered: false };
+    let flight: { value: Flight; joined: boolean } | undefined;
+    let running: Promise<{ value: Flight; joined: boolean }> | undefined;
     try {
-      flight = await coalescer.run(
+      running = coalescer.run(
         key,
-        async (workSignal) => {
+        async (workSignal, run) => {
           // Checked again once this request leads the flight: an identical one (here or on
           // another replica) may have finished between the first look and now.
           const keptMeanwhile = await cache.get(key);
@@ -180,22 +228,40 @@ export function createRecognizer({
             throw error;
           }
           const providerMs = performance.now() - callStartedAt;
-          await reserved?.settle(outcome.charged);
+          // The hold is settled only now, however long after its caller stopped waiting: a
+          // call that may have cost spends the budget, one that settled with no answer frees it.
+          await reserved?.settle(mayHaveCost(outcome));
           // Kept even when every caller has gone: a paid answer must not be paid for again.
           if (isWorthKeeping(outcome)) await cache.set(key, outcome, setOptions);
-          return { outcome, fromCache: false, providerMs };
+          else if (outcome.kind === 'error' && outcome.maybeCharged && unreadableHoldSeconds > 0) {
+            outcome = held(outcome);
+            await cache.set(key, outcome, { ttl: unreadableHoldSeconds });
+          }
+          const settled: Flight = { outcome, fromCache: false, providerMs, ...(run?.unshared ? { unshared: true } : {}) };
+          if (own.answered) answer(outcome, 'provider', false, settled, true);
+          else own.settled = settled;
+          return settled;
         },
         signal,
       );
+      // The wait ends at `answerWithinMs`, the call does not. The choice is made once, on the one
+      // thread: a call that settled first is answered (its charge with it); otherwise the caller is
+      // answered "retry" and the settlement reports itself, late.
+      flight = await within(running, provider.answerWithinMs, () => (own.settled ? { value: own.settled, joined: false } : ((own.answered = true), undefined)));
     } catch (error) {
       return answer(notShared(error), 'refused', false);
+    }
+    if (!flight) {
+      const settling: Promise<unknown> = running!.catch(() => {}).finally(() => outliving.delete(settling));
+      outliving.add(settling);
+      return answer(pending(provider.answerWithinMs ?? 0), 'pending', false);
     }
     const { outcome, fromCache, providerMs } = flight.value;
     // A flight led by another client (`shared` scope) that was over its own budget: this caller's
     // budget is its own, so it leads a flight of its own (once) instead of taking that refusal.
     if (flight.joined && outcome.kind === 'error' && outcome.code === 'QUOTA_EXCEEDED' && !retried) return recognize(bytes, { signal, contentHash: hash ?? undefined, caller }, true);
     if (flight.joined || fromCache) return answer(outcome, flight.joined ? 'coalesced' : 'cache', true);
-    return answer(outcome, providerMs === undefined ? 'refused' : 'provider', false, providerMs);
+    return answer(outcome, providerMs === undefined ? 'refused' : 'provider', false, flight.value);
   };
 
   return {
@@ -205,11 +271,48 @@ export function createRecognizer({
       return kept && { ...kept, cached: true, contentHash: hash };
     },
     recognize: (bytes, options) => recognize(bytes, options),
+    async drain(ms) {
+      if (outliving.size === 0) return 0;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...outliving]), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+      clearTimeout(timer);
+      return outliving.size;
+    },
     onOutcome(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
   };
+}
+
+/**
+ * `running`, or what `onTimeout` says once `ms` have passed (undefined: stop waiting). A run that
+ * outlives its caller still settles; its rejection is then nobody's and is dropped.
+ */
+async function within<T>(running: Promise<T>, ms: number | undefined, onTimeout: () => T | undefined): Promise<T | undefined> {
+  if (ms === undefined) return running;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<T | undefined>((resolve) => {
+    timer = setTimeout(() => {
+      const value = onTimeout();
+      if (value === undefined) running.catch(() => {});
+      resolve(value);
+    }, ms);
+  });
+  try {
+    return await Promise.race([running, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The answer to a caller whose wait ended while the provider call goes on. */
+function pending(waitedMs: number): ProviderOutcome {
+  return ocrError(
+    'UPSTREAM_UNAVAILABLE',
+    `the OCR upstream has not answered within ${waitedMs} ms; the call goes on and its answer will be kept: send the same image again shortly`,
+    { charged: false, retryable: true, retryAfterSeconds: Math.max(1, Math.ceil(waitedMs / 1000)) },
+  );
 }
 
 /** The free, retryable answers for a flight that could not be run or joined; anything else is a bug and thrown. */

@@ -29,10 +29,10 @@ interface Chain extends E2eTarget {
   b: GatewayServer;
 }
 
-async function startChain(options: { aTimeoutMs?: number; bApiKey?: string } = {}): Promise<Chain> {
+async function startChain(options: { aSettleMs?: number; bApiKey?: string } = {}): Promise<Chain> {
   const a = await startGatewayServer({
     env: { REST_API_KEYS: CHAIN_KEY },
-    provider: { timeoutMs: options.aTimeoutMs ?? 5_000, breaker: NO_BREAKER },
+    provider: { timeoutMs: 5_000, ...(options.aSettleMs === undefined ? {} : { settleMs: options.aSettleMs }), breaker: NO_BREAKER },
   });
   const aUrl = `${a.origin}${CONTRACT_ROUTE}`;
   const bApiKey = options.bApiKey ?? CHAIN_KEY;
@@ -136,8 +136,8 @@ describe('what only the chain shows', () => {
     }
   });
 
-  it('a hang at the far end reaches B as INNER_ERROR (A’s timeout), retryable, sent once', async () => {
-    const hanging = await startChain({ aTimeoutMs: HANG_TIMEOUT_MS });
+  it('a hang at the far end reaches B as INNER_ERROR (A’s settle limit), retryable, sent once', async () => {
+    const hanging = await startChain({ aSettleMs: HANG_TIMEOUT_MS });
     try {
       hanging.fake.behaviour = () => ({ kind: 'hang' });
       const bytes = await testJpeg(seed++);

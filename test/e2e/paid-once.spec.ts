@@ -22,7 +22,7 @@ describe('paid once', () => {
   paidOnceScenarios(() => startGatewayServer(SLOW_UPSTREAM_OK));
 
   it('does not cache a hang: the next request tries again', async () => {
-    gw = await startGatewayServer({ provider: { timeoutMs: HANG_TIMEOUT_MS } });
+    gw = await startGatewayServer({ provider: { settleMs: HANG_TIMEOUT_MS } });
     gw.fake.behaviour = () => ({ kind: 'hang' });
     const bytes = await testJpeg(2006);
     expect(await recognizeKtp(gw, bytes)).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });

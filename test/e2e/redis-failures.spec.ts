@@ -5,7 +5,7 @@ import { parseKeyRing } from '../../src/recognition/key-ring.ts';
 import { startFakeEkycpro, type FakeEkycpro } from '../support/fake-ekycpro.ts';
 import { request } from '../support/gateway-server.ts';
 import { testJpeg } from '../support/images.ts';
-import { describeRedis, startOwnRedis, waitForLink, type OwnRedis } from '../support/redis.ts';
+import { describeRedis, rawClient, startOwnRedis, waitForLink, type OwnRedis } from '../support/redis.ts';
 import { startReplica, type Replica } from '../support/shared-gateway.ts';
 import { recognizeKtp } from './scenarios/target.ts';
 
@@ -31,6 +31,18 @@ describeRedis('when Redis fails (own redis-server)', () => {
     return { status: response.status, body: response.json as unknown as Record<string, any> };
   };
   const sharingEvents = (replica: Replica) => replica.events.filter((e) => e.type === 'sharing');
+  // A paid call made without the fleet's lease may be paid again by another replica: whatever the
+  // reason, each is one warn audit line and one `ktp_unshared_paid_calls_total`.
+  const unsharedLines = (replica: Replica) =>
+    replica.gatewayLogs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.audit === 'paid-call' && line.unshared === true);
+  const unsharedMetric = async (replica: Replica) => {
+    const response = await request(`${replica.origin}/metrics`);
+    expect(response.status).toBe(200);
+    return response.text
+      .split('\n')
+      .filter((line) => line.startsWith('ktp_unshared_paid_calls_total{'))
+      .reduce((total, line) => total + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  };
 
   beforeAll(async () => {
     redis = await startOwnRedis();
@@ -39,6 +51,7 @@ describeRedis('when Redis fails (own redis-server)', () => {
   afterEach(async () => {
     await Promise.all(replicas.map((r) => r.close()));
     replicas = [];
+    fake.latencyMs = 0;
     if (!redis.running) await redis.start();
   });
   afterAll(async () => {
@@ -113,5 +126,53 @@ describeRedis('when Redis fails (own redis-server)', () => {
     expect(await recognizeKtp(a, bytes)).toMatchObject({ __typename: 'KtpIdentity', cached: false });
     expect(fake.callsFor(contentHash(bytes))).toBe(1);
     expect((await readyz(a)).status).toBe(200);
+  });
+
+  it('Redis paused (CLIENT PAUSE) while a replica waits on another one\'s lease: its own paid call is one warn line and one metric', async () => {
+    const [a, b] = [await start(), await start()];
+    await Promise.all([a, b].map((replica) => waitForLink(replica.shared.link)));
+    const bytes = await testJpeg(9701);
+    const hash = contentHash(bytes);
+    fake.latencyMs = 2_500;
+    const admin = rawClient(redis.url);
+    try {
+      const first = recognizeKtp(a!, bytes);
+      await expect.poll(() => fake.callsFor(hash), { timeout: 5_000, interval: 10 }).toBe(1);
+      // B joins A's flight through the lease: it subscribes to the answer, fails to take the lease
+      // and polls it. Then Redis stops answering for longer than a command may take (1 s).
+      const second = recognizeKtp(b!, bytes);
+      await expect.poll(async () => (await admin.call('PUBSUB', 'NUMSUB', ...(await admin.call('PUBSUB', 'CHANNELS', 'ktp:done:*') as string[])) as unknown[])[1], { timeout: 5_000, interval: 10 }).toBe(2);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await admin.call('CLIENT', 'PAUSE', '3000', 'ALL');
+      expect(await first).toMatchObject({ __typename: 'KtpIdentity' });
+      // B's own call may outlive its wait (Redis's stall is part of it): answered or told to retry.
+      expect(['KtpIdentity', 'OcrError']).toContain((await second).__typename);
+      await b!.waitForSettled(1);
+    } finally {
+      await admin.call('CLIENT', 'UNPAUSE').catch(() => {});
+      admin.disconnect();
+    }
+    // B could no longer see A's lease, so it paid too: the double payment is on record.
+    expect(fake.callsFor(hash)).toBe(2);
+    expect(unsharedLines(a!)).toHaveLength(0);
+    // Written when the call settles, after its answer is kept (Redis may still be stalling then).
+    await expect.poll(() => unsharedLines(b!), { timeout: 5_000 }).toEqual([expect.objectContaining({ level: 40, status: 'OK', unshared: true })]);
+    expect(await unsharedMetric(b!)).toBe(1);
+    expect(await unsharedMetric(a!)).toBe(0);
+  });
+
+  it('with Redis killed, every paid call is unshared and says so; a paid call with Redis up does not', async () => {
+    const a = await start();
+    await waitForLink(a.shared.link);
+    expect(await recognizeKtp(a, await testJpeg(9702))).toMatchObject({ __typename: 'KtpIdentity', cached: false });
+    expect(unsharedLines(a)).toHaveLength(0);
+
+    await redis.stop();
+    await waitForLink(a.shared.link, false);
+    for (const seed of [9703, 9704]) expect(await recognizeKtp(a, await testJpeg(seed))).toMatchObject({ __typename: 'KtpIdentity', cached: false });
+    expect(unsharedLines(a)).toHaveLength(2);
+    expect(await unsharedMetric(a)).toBe(2);
+    // Nothing read from the card or the image is in the line: ids, codes and 8 hex of a hash.
+    expect(JSON.stringify(unsharedLines(a))).not.toMatch(/HELLO NAME|3171024302821001/);
   });
 });

@@ -23,7 +23,7 @@ let hangGw: GatewayServer;
 beforeAll(async () => {
   // The breaker is tested on its own below; here it must not open across tests.
   gw = await startGatewayServer({ provider: { retries: 2, backoffMs: () => 1, breaker: { threshold: 1_000 } } });
-  hangGw = await startGatewayServer({ fake: gw.fake, provider: { timeoutMs: HANG_TIMEOUT_MS, breaker: { threshold: 1_000 } } });
+  hangGw = await startGatewayServer({ fake: gw.fake, provider: { settleMs: HANG_TIMEOUT_MS, breaker: { threshold: 1_000 } } });
 });
 afterAll(async () => {
   await hangGw.close();
@@ -104,7 +104,7 @@ describe('recognizeKtp over GraphQL multipart: the circuit breaker is fair', () 
   it("one client's image that makes the upstream time out, sent again and again, does not open it for another client", async () => {
     const local = await startGatewayServer({
       fake: gw.fake,
-      provider: { retries: 0, timeoutMs: HANG_TIMEOUT_MS, breaker: { threshold: 2, cooldownMs: 60_000 } },
+      provider: { retries: 0, settleMs: HANG_TIMEOUT_MS, breaker: { threshold: 2, cooldownMs: 60_000 } },
     });
     try {
       const poison = await testJpeg(1200);

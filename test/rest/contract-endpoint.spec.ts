@@ -27,7 +27,7 @@ beforeAll(async () => {
   const env = { MAX_REQUEST_BYTES: String(MAX_REQUEST_BYTES) };
   [gw, hangGw, keyedGw] = await Promise.all([
     startGatewayServer({ fake, env, provider: { timeoutMs: 5_000, ...NO_BREAKER } }),
-    startGatewayServer({ fake, env, provider: { timeoutMs: HANG_TIMEOUT_MS, ...NO_BREAKER } }),
+    startGatewayServer({ fake, env, provider: { settleMs: HANG_TIMEOUT_MS, ...NO_BREAKER } }),
     startGatewayServer({ fake, env: { ...env, REST_API_KEYS: CLIENT_KEYS.join(',') }, provider: NO_BREAKER }),
   ]);
 });

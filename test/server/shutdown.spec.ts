@@ -95,6 +95,39 @@ describe('SIGTERM', () => {
     expect(server.output()).toContain(`${signal}, finishing requests in flight`);
   });
 
+  it('waits for a paid call that outlived its request (answered "retry"), counts it, then exits 0', async () => {
+    const server = await startServer({ EKYCPRO_TIMEOUT_MS: '200' });
+    try {
+      fake.latencyMs = 1_500;
+      const image = await testJpeg(9903);
+      const response = await fetch(`${server.origin}/graphql`, uploadInit({ bytes: image }));
+      expect((await response.json()).data.recognizeKtp).toMatchObject({ __typename: 'OcrError', code: 'UPSTREAM_UNAVAILABLE', retryable: true });
+      expect(fake.callsFor(contentHash(image))).toBe(1);
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      // The charge landed after the request was answered, and before the process went.
+      expect(server.output()).toMatch(/"audit":"paid-call".*"late":true/);
+    } finally {
+      fake.latencyMs = 0;
+      server.child.kill('SIGKILL');
+    }
+  });
+
+  it('exits 1 when a paid call that outlived its request outlives SHUTDOWN_GRACE_MS too, and says so', async () => {
+    const server = await startServer({ EKYCPRO_TIMEOUT_MS: '200', SHUTDOWN_GRACE_MS: '300' });
+    try {
+      fake.behaviour = () => ({ kind: 'hang' });
+      const image = await testJpeg(9904);
+      await fetch(`${server.origin}/graphql`, uploadInit({ bytes: image }));
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(1);
+      expect(server.output()).toContain('1 paid calls still running after 300 ms were abandoned');
+    } finally {
+      fake.behaviour = () => ({ kind: 'ok' });
+      server.child.kill('SIGKILL');
+    }
+  });
+
   it('exits 1 when a request in flight outlives SHUTDOWN_GRACE_MS (work was lost), and says so', async () => {
     const server = await startServer({ SHUTDOWN_GRACE_MS: '200', EKYCPRO_TIMEOUT_MS: '60000' });
     try {

@@ -9,14 +9,16 @@ import { CONTRACT_MESSAGES } from './contract.ts';
  * the way the real one does, and counts every call that reaches it, per image.
  *
  * What it answers is decided per call by `behaviour`, so one test can script a FAIL, an INNER_ERROR,
- * a 502 HTML page, a hang, malformed JSON or a missing message.
+ * a 502 HTML page, a hang, malformed JSON, a missing message or an answer cut mid-body.
  */
 export type FakeAnswer =
   | { kind: 'ok'; message?: Record<string, unknown> }
   | { kind: 'status'; status: string; message?: unknown; omitMessage?: boolean }
   | { kind: 'http'; status: number; contentType: string; body: string }
   | { kind: 'hang' }
-  | { kind: 'destroy' };
+  | { kind: 'destroy' }
+  /** A 200 whose body starts (`body`, a prefix of a longer answer) and is then cut: the socket is destroyed. */
+  | { kind: 'cut'; body: string };
 
 export interface FakeCall {
   /** SHA-256 of the decoded `img`, or null when the request was not a valid one. */
@@ -126,6 +128,11 @@ export async function startFakeEkycpro(options: { apiKey?: string } = {}): Promi
         return;
       case 'destroy':
         return request.socket.destroy();
+      case 'cut':
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(answer.body.length + 512) });
+        response.write(answer.body);
+        // Let the head and the first bytes reach the client before the connection dies.
+        return void setTimeout(() => request.socket.destroy(), 250);
     }
   });
 

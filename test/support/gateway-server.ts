@@ -41,12 +41,12 @@ export interface GatewayServerOptions {
 }
 
 /**
- * Fast backoff so retries take milliseconds. The timeout is generous enough for a loaded machine;
- * tests of a hang pass their own short one (200 ms).
+ * Fast backoff so retries take milliseconds. The wait is generous enough for a loaded machine;
+ * tests of a hang pass their own short settle limit (200 ms), tests of a slow upstream a short wait.
  */
 const TEST_PROVIDER_OPTIONS = { timeoutMs: 2_000, retries: 2, backoffMs: () => 1 } satisfies Partial<EkycproProviderOptions>;
 
-/** The timeout for tests where the upstream hangs. */
+/** The settle limit (the bound on one exchange) for tests where the upstream hangs: shorter than a request's wait, so the call itself gives up. */
 export const HANG_TIMEOUT_MS = 200;
 
 export async function startGatewayServer(options: GatewayServerOptions = {}): Promise<GatewayServer> {
@@ -67,6 +67,7 @@ export async function startGatewayServer(options: GatewayServerOptions = {}): Pr
   const provider: KtpProvider = {
     name: ekycpro.name,
     paid: true,
+    ...(ekycpro.answerWithinMs === undefined ? {} : { answerWithinMs: ekycpro.answerWithinMs }),
     ...(ekycpro.onEvent ? { onEvent: ekycpro.onEvent } : {}),
     isReady: () => ekycpro.isReady?.() ?? true,
     async recognize(bytes, image, signal) {

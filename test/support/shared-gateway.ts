@@ -8,7 +8,9 @@ import { startGatewayServer, type GatewayServer } from './gateway-server.ts';
 export interface Replica extends GatewayServer {
   shared: SharedMemory;
   events: SharedMemoryEvent[];
+  /** The shared memory's own lines (sharing on/off); the gateway's JSON lines stay in `gatewayLogs`. */
   logs: string[];
+  gatewayLogs: string[];
 }
 
 export async function startReplica(options: {
@@ -50,6 +52,7 @@ export async function startReplica(options: {
     shared,
     events,
     logs,
+    gatewayLogs: server.logs,
     close: async () => {
       await server.close();
       await shared.close();

@@ -3,8 +3,8 @@ import { createProviderEvents, type KtpProvider } from '../provider.ts';
 import { ocrError, type ErrorOutcome, type ProviderOutcome } from '../../outcome.ts';
 import { createCircuitBreaker, type CallResult, type CircuitBreakerOptions } from './circuit-breaker.ts';
 import { createConcurrencyLimit } from '../../limit-concurrency.ts';
-import { parseContractAnswer, unavailable } from './parse-answer.ts';
-import { postImage, type PostResult } from './post-image.ts';
+import { parseContractAnswer, unavailable, unreadable } from './parse-answer.ts';
+import { DEFAULT_SETTLE_MS, postImage, type PostResult } from './post-image.ts';
 import { withRetry } from './retry.ts';
 
 export interface EkycproProviderOptions {
@@ -12,8 +12,16 @@ export interface EkycproProviderOptions {
   url: string;
   /** Sent as `X-API-Key`; undefined makes every recognition answer a clear error without a call. */
   apiKey: string | undefined;
-  /** Bound on one exchange with the upstream, in ms. Default 15000. */
+  /**
+   * How long a caller waits for an answer, in ms (`answerWithinMs`; the recognizer answers "retry"
+   * after it while the call goes on). Default 15000.
+   */
   timeoutMs?: number;
+  /**
+   * Bound on one exchange with the upstream, in ms, however long its callers wait. Default
+   * `DEFAULT_SETTLE_MS` (or `timeoutMs` if that is longer); below `timeoutMs`, callers wait for the whole call.
+   */
+  settleMs?: number;
   /** Extra attempts after an `INNER_ERROR` answer. Default 2. */
   retries?: number;
   /** Delay before retry n, in ms. Default exponential from 200 ms with jitter. */
@@ -38,6 +46,7 @@ export function createEkycproProvider(options: EkycproProviderOptions): KtpProvi
   const breaker = createCircuitBreaker(options.breaker);
   const now = options.breaker?.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const settleMs = options.settleMs ?? Math.max(DEFAULT_SETTLE_MS, timeoutMs);
   const limit = createConcurrencyLimit({ max: options.maxConcurrency ?? 16, maxQueue: options.maxQueue ?? 64 });
   // Busy answers are not retried here: waiting again would only lengthen the queue it was refused from.
   const busyAnswers = new WeakSet<ProviderOutcome>();
@@ -65,17 +74,8 @@ export function createEkycproProvider(options: EkycproProviderOptions): KtpProvi
         return unavailable('the OCR upstream is failing; not calling it for a short while (circuit open)');
       }
       const startedAt = now();
-      const result = await postImage(bytes, { url: options.url, apiKey, timeoutMs, fetch: options.fetch });
-      const outcome =
-        result.kind === 'answered'
-          ? withoutKey(parseContractAnswer(result.httpStatus, result.bodyText), apiKey)
-          : ocrError(
-              'UPSTREAM_UNAVAILABLE',
-              result.reason === 'timeout'
-                ? `the OCR upstream did not answer within ${timeoutMs} ms${result.maybeCharged ? '; the request may have been charged' : ''}`
-                : `the OCR upstream could not be reached${result.maybeCharged ? '; the request may have been charged' : ''}`,
-              { charged: false, retryable: true },
-            );
+      const result = await postImage(bytes, { url: options.url, apiKey, timeoutMs: settleMs, fetch: options.fetch });
+      const outcome = result.kind === 'answered' ? withoutKey(parseContractAnswer(result.httpStatus, result.bodyText), apiKey) : noAnswer(result, settleMs);
       breaker.record(healthOf(result, outcome, bytes, startedAt));
       noteBreaker();
       events.emit({
@@ -92,6 +92,7 @@ export function createEkycproProvider(options: EkycproProviderOptions): KtpProvi
   return {
     name: 'ekycpro',
     paid: true,
+    answerWithinMs: timeoutMs,
     isReady: () => options.apiKey !== undefined,
     onEvent: events.on,
     async recognize(bytes, _image, signal) {
@@ -113,6 +114,13 @@ export function createEkycproProvider(options: EkycproProviderOptions): KtpProvi
       );
     },
   };
+}
+
+/** A call that settled without an answer we could read; one whose answer had begun may have been charged. */
+function noAnswer(result: Extract<PostResult, { kind: 'no-answer' }>, settleMs: number): ProviderOutcome {
+  const what = result.reason === 'timeout' ? `the OCR upstream did not answer within ${settleMs} ms` : 'the OCR upstream could not be reached';
+  if (result.answerStarted) return unreadable(`${what} (its answer was cut off)`);
+  return ocrError('UPSTREAM_UNAVAILABLE', `${what}${result.maybeCharged ? '; the request may have been charged' : ''}`, { charged: false, retryable: true });
 }
 
 /**

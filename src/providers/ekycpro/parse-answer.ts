@@ -9,18 +9,18 @@ import { ocrError, type ProviderOutcome } from '../../outcome.ts';
  * is `UPSTREAM_UNAVAILABLE`.
  */
 export function parseContractAnswer(httpStatus: number, bodyText: string): ProviderOutcome {
+  // Every contract answer, charged ones included, is a 200: a 200 we cannot read may be a
+  // charged OK cut short (`{"status":"OK","message":{"id":`), so it is one that may have cost.
+  const success = httpStatus >= 200 && httpStatus < 300;
   let body: unknown;
   try {
     body = JSON.parse(bodyText);
   } catch {
-    return unavailable(
-      httpStatus >= 200 && httpStatus < 300
-        ? 'the OCR upstream answered something that is not JSON'
-        : `the OCR upstream answered HTTP ${httpStatus}`,
-    );
+    return success ? unreadable('the OCR upstream answered something that is not JSON') : unavailable(`the OCR upstream answered HTTP ${httpStatus}`);
   }
   if (!isRecord(body) || typeof body.status !== 'string') {
-    return unavailable(`the OCR upstream answered HTTP ${httpStatus} without a status`);
+    const message = `the OCR upstream answered HTTP ${httpStatus} without a status`;
+    return success ? unreadable(message) : unavailable(message);
   }
   const status = body.status;
   if (status === 'OK') return parseIdentity(body.message);
@@ -58,4 +58,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 export function unavailable(message: string): ProviderOutcome {
   return ocrError('UPSTREAM_UNAVAILABLE', message, { charged: false, retryable: true });
+}
+
+/** An answer that may have been charged but could not be read: free to the client, never re-sent for a while. */
+export function unreadable(message: string): ProviderOutcome {
+  return ocrError('UPSTREAM_UNAVAILABLE', `${message}; it may have been charged`, { charged: false, retryable: true, maybeCharged: true });
 }

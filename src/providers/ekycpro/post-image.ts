@@ -1,8 +1,14 @@
 /** What one POST to the upstream came to. */
 export type PostResult =
   | { kind: 'answered'; httpStatus: number; bodyText: string }
-  /** No answer. `maybeCharged` is true when the request may have reached the upstream. */
-  | { kind: 'no-answer'; reason: 'timeout' | 'network'; maybeCharged: boolean };
+  /**
+   * No answer. `maybeCharged` is true when the request may have reached the upstream;
+   * `answerStarted` when its answer had begun (status line received) and was cut.
+   */
+  | { kind: 'no-answer'; reason: 'timeout' | 'network'; maybeCharged: boolean; answerStarted: boolean };
+
+/** `EKYCPRO_SETTLE_MS`'s default: the longest one exchange with the paid API may run, however long its callers wait. */
+export const DEFAULT_SETTLE_MS = 120_000;
 
 export interface PostImageOptions {
   url: string;
@@ -36,10 +42,10 @@ export async function postImage(bytes: Uint8Array, options: PostImageOptions): P
     responded = true;
     return { kind: 'answered', httpStatus: response.status, bodyText: await response.text() };
   } catch (error) {
-    if (controller.signal.aborted) return { kind: 'no-answer', reason: 'timeout', maybeCharged: true };
+    if (controller.signal.aborted) return { kind: 'no-answer', reason: 'timeout', maybeCharged: true, answerStarted: responded };
     // A refused or reset connection before any response: the request may still have been read
     // (a reset after upload), so only a refused connection is known to be free.
-    return { kind: 'no-answer', reason: 'network', maybeCharged: responded || !isConnectionRefused(error) };
+    return { kind: 'no-answer', reason: 'network', maybeCharged: responded || !isConnectionRefused(error), answerStarted: responded };
   } finally {
     clearTimeout(timer);
   }

@@ -73,6 +73,16 @@ describe('parseContractAnswer: quirks and broken answers', () => {
     expect(parseContractAnswer(200, 'not json')).toMatchObject({ message: expect.stringContaining('not JSON') });
   });
 
+  it('marks a 200 it cannot read as one that may have been charged, and an error page as free', () => {
+    // A charged OK cut short and a 200 with no status: the paid API answers every charge with a 200.
+    for (const body of ['{"status":"OK","message":{"id":', '{"message":"?"}', '']) {
+      expect(parseContractAnswer(200, body)).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', charged: false, retryable: true, maybeCharged: true });
+    }
+    for (const [status, body] of [[502, '<html>Bad Gateway</html>'], [503, '{"message":"?"}'], [500, '']] as const) {
+      expect(parseContractAnswer(status, body)).not.toHaveProperty('maybeCharged');
+    }
+  });
+
   it('reads "maybe empty" fields that are absent, null or numbers as text', () => {
     const outcome = parseContractAnswer(
       200,

@@ -50,20 +50,20 @@ describe('postImage', () => {
     let halfway = false;
     setTimeout(() => (halfway = true), 75);
     const result = await postImage(await testJpeg(203), { url: fake.url, apiKey: FAKE_API_KEY, timeoutMs: 150 });
-    expect(result).toEqual({ kind: 'no-answer', reason: 'timeout', maybeCharged: true });
+    expect(result).toEqual({ kind: 'no-answer', reason: 'timeout', maybeCharged: true, answerStarted: false });
     expect(halfway).toBe(true);
   });
 
   it('reports a connection destroyed after the upload as a network failure that may have been charged', async () => {
     fake.behaviour = () => ({ kind: 'destroy' });
     const result = await postImage(await testJpeg(204), { url: fake.url, apiKey: FAKE_API_KEY, timeoutMs: 2_000 });
-    expect(result).toEqual({ kind: 'no-answer', reason: 'network', maybeCharged: true });
+    expect(result).toEqual({ kind: 'no-answer', reason: 'network', maybeCharged: true, answerStarted: false });
   });
 
   it('reports a refused connection as a network failure known to be free', async () => {
     const url = `http://127.0.0.1:${await closedPort()}/v1/id_ocr/general`;
     const result = await postImage(await testJpeg(205), { url, apiKey: FAKE_API_KEY, timeoutMs: 2_000 });
-    expect(result).toEqual({ kind: 'no-answer', reason: 'network', maybeCharged: false });
+    expect(result).toEqual({ kind: 'no-answer', reason: 'network', maybeCharged: false, answerStarted: false });
   });
 
   it('uses the injected fetch', async () => {

@@ -23,8 +23,10 @@ async function image(): Promise<{ bytes: Uint8Array; info: ImageInfo; hash: stri
   return { bytes, info: inspectImage(bytes) as ImageInfo, hash: contentHash(bytes) };
 }
 
+// A caller's wait (`timeoutMs`) is the recognizer's to keep (test/e2e/slow-upstream.spec.ts);
+// the provider is bounded by the exchange's own limit, `settleMs`, which these tests set.
 function provider(options: Partial<EkycproProviderOptions> = {}) {
-  return createEkycproProvider({ url: fake.url, apiKey: FAKE_API_KEY, timeoutMs: 2_000, backoffMs: () => 1, ...options });
+  return createEkycproProvider({ url: fake.url, apiKey: FAKE_API_KEY, timeoutMs: 1, settleMs: 2_000, backoffMs: () => 1, ...options });
 }
 
 async function recognizeOnce(answer: FakeAnswer | ((index: number) => FakeAnswer), options: Partial<EkycproProviderOptions> = {}) {
@@ -101,20 +103,30 @@ describe('ekycpro provider: every upstream answer', () => {
     expect(calls).toBe(1);
   });
 
-  it('a hang past the timeout → UPSTREAM_UNAVAILABLE once the timeout is reached, sent once only', async () => {
+  it('a hang past the settle limit → UPSTREAM_UNAVAILABLE once the limit is reached, sent once only', async () => {
     // Order, not milliseconds: a timer queued for half the timeout fires before the answer.
     let halfway = false;
     setTimeout(() => (halfway = true), 100);
-    const { outcome, calls } = await recognizeOnce({ kind: 'hang' }, { timeoutMs: 200 });
+    const { outcome, calls } = await recognizeOnce({ kind: 'hang' }, { settleMs: 200 });
     expect(outcome).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: true });
     expect((outcome as { message: string }).message).toMatch(/did not answer within 200 ms.*may have been charged/);
     expect(calls).toBe(1);
     expect(halfway).toBe(true);
   });
 
-  it('a slow answer within the timeout is still taken', async () => {
+  it('an answer cut mid-body may have been charged: maybeCharged, sent once', async () => {
+    const { outcome, calls } = await recognizeOnce({ kind: 'cut', body: '{"status":"OK","message":{"id":"31' });
+    expect(outcome).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', charged: false, retryable: true, maybeCharged: true });
+    expect(calls).toBe(1);
+  });
+
+  it('says how long a caller should wait for it (EKYCPRO_TIMEOUT_MS) apart from how long a call may run', () => {
+    expect(provider({ timeoutMs: 300, settleMs: 9_000 }).answerWithinMs).toBe(300);
+  });
+
+  it('a slow answer within the settle limit is still taken', async () => {
     fake.latencyMs = 50;
-    const { outcome } = await recognizeOnce({ kind: 'ok' }, { timeoutMs: 1_000 });
+    const { outcome } = await recognizeOnce({ kind: 'ok' }, { settleMs: 1_000 });
     expect(outcome.kind).toBe('identity');
   });
 });
@@ -147,7 +159,7 @@ describe('ekycpro provider: configuration', () => {
       { kind: 'hang' },
     ];
     for (const answer of answers) {
-      const { outcome } = await recognizeOnce(answer, answer.kind === 'hang' ? { timeoutMs: 100 } : {});
+      const { outcome } = await recognizeOnce(answer, answer.kind === 'hang' ? { settleMs: 100 } : {});
       expect(JSON.stringify(outcome)).not.toContain(FAKE_API_KEY);
     }
   });
@@ -199,7 +211,7 @@ describe('ekycpro provider: circuit breaker', () => {
 
   it('counts INNER_ERROR answers and timeouts as failures; a FAIL is an answer and resets the count', async () => {
     let now = 0;
-    const p = provider({ retries: 0, timeoutMs: 300, breaker: { threshold: 2, cooldownMs: 1_000, now: () => now } });
+    const p = provider({ retries: 0, settleMs: 300, breaker: { threshold: 2, cooldownMs: 1_000, now: () => now } });
     const send = async (answer: FakeAnswer) => {
       fake.behaviour = () => answer;
       const { bytes, info, hash } = await image();
@@ -222,7 +234,7 @@ describe('ekycpro provider: circuit breaker fairness', () => {
   const POISON_TIMEOUT_MS = 150;
 
   it("one client's image that times out, sent again and again, never opens the circuit for everyone", async () => {
-    const p = provider({ retries: 0, timeoutMs: POISON_TIMEOUT_MS, breaker: { threshold: 2, cooldownMs: 60_000 } });
+    const p = provider({ retries: 0, settleMs: POISON_TIMEOUT_MS, breaker: { threshold: 2, cooldownMs: 60_000 } });
     const poison = await image();
     fake.behaviour = (call) => (call.imageHash === poison.hash ? { kind: 'hang' } : { kind: 'ok' });
     for (let i = 0; i < 5; i++) {
@@ -235,7 +247,7 @@ describe('ekycpro provider: circuit breaker fairness', () => {
   });
 
   it('distinct images that time out do not count while the upstream answers other calls meanwhile', async () => {
-    const p = provider({ retries: 0, timeoutMs: 600, breaker: { threshold: 2, cooldownMs: 60_000 } });
+    const p = provider({ retries: 0, settleMs: 600, breaker: { threshold: 2, cooldownMs: 60_000 } });
     const poisons = [await image(), await image(), await image()];
     const hashes = new Set(poisons.map((x) => x.hash));
     fake.behaviour = (call) => (hashes.has(call.imageHash ?? '') ? { kind: 'hang' } : { kind: 'ok' });
@@ -251,7 +263,7 @@ describe('ekycpro provider: circuit breaker fairness', () => {
   });
 
   it('a hung upstream (every image times out, nobody is answered) still opens it, one distinct image per failure', async () => {
-    const p = provider({ retries: 0, timeoutMs: POISON_TIMEOUT_MS, breaker: { threshold: 2, cooldownMs: 60_000 } });
+    const p = provider({ retries: 0, settleMs: POISON_TIMEOUT_MS, breaker: { threshold: 2, cooldownMs: 60_000 } });
     fake.behaviour = () => ({ kind: 'hang' });
     const first = await image();
     await p.recognize(first.bytes, first.info);
