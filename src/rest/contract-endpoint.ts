@@ -87,7 +87,9 @@ function printOutcome(outcome: Outcome): Response {
   }
   const status: ContractErrorStatus =
     outcome.code === 'UPSTREAM_UNAVAILABLE' ? (outcome.charged ? 'FAIL' : 'INNER_ERROR') : outcome.code;
-  return answer(status, CONTRACT_MESSAGES[status], { headers });
+  // A call still running, or an unreadable answer held: when the same image is worth sending again.
+  const retry: Record<string, string> = outcome.retryAfterSeconds === undefined ? {} : { 'retry-after': String(outcome.retryAfterSeconds) };
+  return answer(status, CONTRACT_MESSAGES[status], { headers: { ...headers, ...retry } });
 }
 
 function answer(status: ContractStatus, message: string, init: ResponseInit = {}): Response {

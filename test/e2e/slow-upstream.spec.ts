@@ -3,6 +3,7 @@ import { contentHash } from '../../src/recognition/content-hash.ts';
 import { request, startGatewayServer, type GatewayServer, type GatewayServerOptions } from '../support/gateway-server.ts';
 import { testJpeg } from '../support/images.ts';
 import { writeKeyFile } from '../support/key-files.ts';
+import { CONTRACT_ROUTE } from '../support/contract.ts';
 import { CSRF_HEADERS, uploadInit } from '../support/multipart.ts';
 
 /**
@@ -85,6 +86,27 @@ describe('a paid API slower than the wait', () => {
     expect(auditLines()).toEqual([expect.objectContaining({ client: 'app', status: 'OK', late: true })]);
   });
 
+  it('over REST: the contract\'s free INNER_ERROR with Retry-After while the call runs, then the kept OK', async () => {
+    await start({}, { REST_API_KEYS: APP });
+    gw!.fake.latencyMs = 800;
+    const bytes = await testJpeg(9605);
+    const rest = () =>
+      request(`${gw!.origin}${CONTRACT_ROUTE}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-api-key': APP },
+        body: new URLSearchParams({ img: Buffer.from(bytes).toString('base64') }).toString(),
+      });
+    const first = await rest();
+    expect(JSON.parse(first.text)).toMatchObject({ status: 'INNER_ERROR' });
+    expect(Number(first.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(first.headers.get('x-ktp-charged')).toBe('false');
+    await gw!.waitForSettled(1);
+    const second = await rest();
+    expect(JSON.parse(second.text)).toMatchObject({ status: 'OK' });
+    expect(second.headers.get('x-ktp-cached')).toBe('true');
+    expect(gw!.fake.callsFor(contentHash(bytes))).toBe(1);
+  });
+
   it('keeps a budget of 3 over 15 distinct slow images: at most 3 paid calls, and usage counts them', async () => {
     await start();
     gw!.fake.latencyMs = 800;
@@ -133,7 +155,7 @@ describe('an answer that may have been charged but could not be read', () => {
   const TRUNCATED_OK = '{"status":"OK","message":{"id":';
 
   it('a truncated OK is not sent again within the hold: 3 sends, 1 call, each a free retryable answer', async () => {
-    await start();
+    await start({ timeoutMs: 5_000 }); // not slow: the answer is what is tested
     gw!.fake.behaviour = () => ({ kind: 'http', status: 200, contentType: 'application/json', body: TRUNCATED_OK });
     const bytes = await testJpeg(9660);
     for (let send_ = 0; send_ < 3; send_++) {
@@ -158,7 +180,7 @@ describe('an answer that may have been charged but could not be read', () => {
   });
 
   it('with EKYCPRO_UNREADABLE_HOLD_SECONDS=0 the image is sent again at once', async () => {
-    await start({}, { EKYCPRO_UNREADABLE_HOLD_SECONDS: '0' });
+    await start({ timeoutMs: 5_000 }, { EKYCPRO_UNREADABLE_HOLD_SECONDS: '0' });
     gw!.fake.behaviour = () => ({ kind: 'http', status: 200, contentType: 'application/json', body: TRUNCATED_OK });
     const bytes = await testJpeg(9662);
     await send(bytes);
@@ -167,7 +189,7 @@ describe('an answer that may have been charged but could not be read', () => {
   });
 
   it('a 502 page is known to be free: nothing is held, the next send calls again', async () => {
-    await start();
+    await start({ timeoutMs: 5_000 }); // not slow: the answer is what is tested
     gw!.fake.behaviour = () => ({ kind: 'http', status: 502, contentType: 'text/html', body: '<h1>Bad Gateway</h1>' });
     const bytes = await testJpeg(9663);
     expect(await send(bytes)).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: true });
