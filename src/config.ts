@@ -84,6 +84,8 @@ export interface GatewayConfig {
       audience: string | undefined;
       /** `JWT_CLIENT_CLAIM`, default `azp`: the claim naming the client. */
       clientClaim: string;
+      /** `JWT_MAX_AGE_SECONDS`, unset: a token without `exp` is refused. Set: accepted while its `iat` is at most this old. */
+      maxAgeSeconds: number | undefined;
     } | undefined;
   };
   /** Redis as the replicas' shared memory and work queue. Everything here is off unless `REDIS_URL` is set. */
@@ -311,9 +313,10 @@ function access(env: Env): GatewayConfig['access'] {
           issuer: env.JWT_ISSUER?.trim() || undefined,
           audience: env.JWT_AUDIENCE?.trim() || undefined,
           clientClaim: env.JWT_CLIENT_CLAIM?.trim() || 'azp',
+          maxAgeSeconds: optionalInteger(env, 'JWT_MAX_AGE_SECONDS', { min: 1, max: 31 * 86_400 }),
         }
       : undefined;
-  if (!jwt && (env.JWT_ISSUER || env.JWT_AUDIENCE)) throw new ConfigError('JWT_ISSUER and JWT_AUDIENCE need JWT_JWKS_URL or JWT_PUBLIC_KEY');
+  if (!jwt && (env.JWT_ISSUER || env.JWT_AUDIENCE || env.JWT_MAX_AGE_SECONDS)) throw new ConfigError('JWT_ISSUER, JWT_AUDIENCE and JWT_MAX_AGE_SECONDS need JWT_JWKS_URL or JWT_PUBLIC_KEY');
   return {
     jwt,
     apiKeysFile,

@@ -278,15 +278,19 @@ describe('JWT settings', () => {
       issuer: 'https://idp.example/',
       audience: 'ktp',
       clientClaim: 'azp',
+      maxAgeSeconds: undefined,
     });
     const pem = '-----BEGIN PUBLIC KEY-----\\nMIIB\\n-----END PUBLIC KEY-----';
     expect(loadConfig({ JWT_PUBLIC_KEY: pem, JWT_CLIENT_CLAIM: 'client_id' }).access.jwt).toMatchObject({ publicKey: pem.replace(/\\n/g, '\n'), clientClaim: 'client_id' });
+    expect(loadConfig({ JWT_PUBLIC_KEY: pem, JWT_MAX_AGE_SECONDS: '600' }).access.jwt?.maxAgeSeconds).toBe(600);
   });
 
   it.each([
     [{ JWT_JWKS_URL: 'https://idp.example/jwks', JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----' }, /not both/],
     [{ JWT_PUBLIC_KEY: 'not a pem' }, /must be a PEM public key/],
     [{ JWT_AUDIENCE: 'ktp' }, /need JWT_JWKS_URL or JWT_PUBLIC_KEY/],
+    [{ JWT_MAX_AGE_SECONDS: '600' }, /need JWT_JWKS_URL or JWT_PUBLIC_KEY/],
+    [{ JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----', JWT_MAX_AGE_SECONDS: '0' }, /JWT_MAX_AGE_SECONDS must be an integer/],
   ])('refuses %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
