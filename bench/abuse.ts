@@ -289,7 +289,7 @@ async function section2Paid(fake: FakeEkycpro): Promise<void> {
     const graphql = await Promise.all(files.map((file) => upload(server.origin, file.bytes)));
     const rest = await Promise.all(
       files.map((file) =>
-        post(server.origin, '/v1/id_ocr/general', { 'content-type': 'application/x-www-form-urlencoded' }, [
+        post(server.origin, '/v1/id_ocr/general', { 'content-type': 'application/x-www-form-urlencoded', 'x-api-key': 'any-key' }, [
           new TextEncoder().encode(new URLSearchParams({ img: Buffer.from(file.bytes).toString('base64') }).toString()),
         ]),
       ),

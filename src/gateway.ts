@@ -222,6 +222,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     authenticate,
     maxRequestBytes: config.maxRequestBytes,
     bufferedBytes,
+    corsOrigins: config.access?.corsOrigins,
   });
 
   // The review page at `/` (REVIEW_PAGE), from its built files.

@@ -67,7 +67,7 @@ describe('MAX_BUFFERED_BYTES: bodies held in memory across all requests in fligh
     const body = new URLSearchParams({ img: Buffer.from(png).toString('base64') }).toString();
     const response = await request(`${gw.origin}/v1/id_ocr/general`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-api-key': 'any-key' },
       body,
     });
     expect(response.status).toBe(200);
