@@ -3,8 +3,8 @@ import { isRefusal, type Client } from '../access/client.ts';
 import { CONTRACT_FIELD_KEYS, CONTRACT_MESSAGES, type ContractErrorStatus, type ContractStatus } from '../contract.ts';
 import type { Outcome } from '../outcome.ts';
 import type { Recognizer } from '../recognition/recognizer.ts';
-import type { ByteBudget } from '../http/byte-budget.ts';
-import { ABORTED, OVER_BUDGET, readLimitedBody, TOO_LARGE } from '../http/limit-body.ts';
+import { BUSY_RETRY_AFTER_SECONDS, type ByteBudget, type LeaseOwner } from '../http/byte-budget.ts';
+import { ABORTED, OVER_BUDGET, OVER_SHARE, readLimitedBody, TOO_LARGE } from '../http/limit-body.ts';
 import { isCrossSiteRequest } from './cross-site.ts';
 import { decodeImgParameter } from './decode-img.ts';
 
@@ -39,7 +39,7 @@ export interface ContractEndpointOptions {
  * `INNER_ERROR`, its closest "try again later", with `Retry-After`).
  */
 export function createContractEndpoint({ recognizer, authenticate, maxRequestBytes, bufferedBytes, corsOrigins }: ContractEndpointOptions) {
-  return async function handleContractRequest(request: Request, authenticated?: Client): Promise<Response> {
+  return async function handleContractRequest(request: Request, authenticated?: Client, owner?: LeaseOwner): Promise<Response> {
     if (request.method !== 'POST') {
       return answer('INVALID_REQUEST', CONTRACT_MESSAGES.INVALID_REQUEST, { status: 405, headers: { allow: 'POST' } });
     }
@@ -52,7 +52,7 @@ export function createContractEndpoint({ recognizer, authenticate, maxRequestByt
       return answer('INVALID_REQUEST', CONTRACT_MESSAGES.INVALID_REQUEST);
     }
     // Checked before the body is read: a refused client costs no buffering.
-    const lease = bufferedBytes?.lease();
+    const lease = bufferedBytes?.lease(owner);
     try {
       const body = await readLimitedBody(request, maxRequestBytes, lease);
       if (body === TOO_LARGE) {
@@ -60,7 +60,14 @@ export function createContractEndpoint({ recognizer, authenticate, maxRequestByt
       }
       if (body === OVER_BUDGET) {
         // The contract's own free "try again later", as the paid API answers when it is overloaded.
-        return answer('INNER_ERROR', CONTRACT_MESSAGES.INNER_ERROR, { headers: { connection: 'close', 'retry-after': '1' } });
+        return answer('INNER_ERROR', CONTRACT_MESSAGES.INNER_ERROR, { headers: { connection: 'close', 'retry-after': BUSY_RETRY_AFTER_SECONDS } });
+      }
+      if (body === OVER_SHARE) {
+        // This sender's own doing: a 429 as for its other limits, with the header naming which.
+        return answer('INNER_ERROR', CONTRACT_MESSAGES.INNER_ERROR, {
+          status: 429,
+          headers: { connection: 'close', 'retry-after': BUSY_RETRY_AFTER_SECONDS, 'x-ktp-limit': 'UPLOADS_IN_FLIGHT' },
+        });
       }
       if (body === ABORTED) return answer('INVALID_REQUEST', CONTRACT_MESSAGES.INVALID_REQUEST, { headers: { connection: 'close' } });
       const img = new URLSearchParams(new TextDecoder().decode(body)).get('img');

@@ -34,7 +34,7 @@ describe('MAX_BUFFERED_BYTES: bodies held in memory across all requests in fligh
   });
   afterAll(() => gw.close());
 
-  it('refuses a body that cannot fit with 503 SERVER_BUSY, before reading it, at no cost', async () => {
+  it('refuses a body that cannot fit with 503 SERVER_BUSY, as soon as its bytes pass the budget, at no cost', async () => {
     const before = gw.fake.calls.length;
     const response = await request(gw.graphqlUrl, uploadInit({ bytes: await testPng(8001, 700, 600) })); // ~1.26 MB
     expect(response.status).toBe(503);
