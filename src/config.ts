@@ -103,6 +103,8 @@ export interface GatewayConfig {
       audience: string | undefined;
       /** `JWT_CLIENT_CLAIM`, default `azp`: the claim naming the client. */
       clientClaim: string;
+      /** `JWT_MAX_AGE_SECONDS`, unset: a token without `exp` is refused. Set: accepted while its `iat` is at most this old. */
+      maxAgeSeconds: number | undefined;
     } | undefined;
   };
   /** Redis as the replicas' shared memory and work queue. Everything here is off unless `REDIS_URL` is set. */
@@ -191,6 +193,17 @@ export interface GatewayConfig {
    * flight; a body that would pass it is refused at once (503 busy, REST INNER_ERROR).
    */
   maxBufferedBytes: number;
+  /** The shares of `maxBufferedBytes` one sender may hold, so that it cannot starve the others (beyond it: 429, `Retry-After`). */
+  bufferedShares: {
+    /**
+     * `MAX_BUFFERED_BYTES_PER_CLIENT`, default a quarter of `MAX_BUFFERED_BYTES` (but at least one
+     * `MAX_REQUEST_BYTES` body): one client key's or JWT client's bodies in flight. The open
+     * server's anonymous client is everyone, and is held to the per-address share only.
+     */
+    perClient: number;
+    /** `MAX_BUFFERED_BYTES_PER_ADDRESS`, default as the per-client one: one peer address's bodies in flight. */
+    perAddress: number;
+  };
   /** The HTTP server's bounds on slow and numerous clients, and its shutdown. */
   server: {
     /** `SERVER_HEADERS_TIMEOUT_MS`, default 10000: a request's headers must arrive within this. */
@@ -201,6 +214,12 @@ export interface GatewayConfig {
     keepAliveTimeoutMs: number;
     /** `MAX_CONNECTIONS`, default 1024: connections beyond this are closed as they arrive. */
     maxConnections: number;
+    /**
+     * `MAX_CONNECTIONS_PER_ADDRESS`, default a quarter of `MAX_CONNECTIONS`: connections from one
+     * peer address beyond this are closed as they arrive. Behind a proxy every client has the
+     * proxy's address: set it to `MAX_CONNECTIONS` there.
+     */
+    maxConnectionsPerAddress: number;
     /** `SHUTDOWN_GRACE_MS`, default 30000: how long SIGTERM waits for requests in flight before exiting 1. */
     shutdownGraceMs: number;
   };
@@ -236,6 +255,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   if (required && !redisUrl) throw new ConfigError('CACHE_REQUIRED=true needs REDIS_URL');
   const workers = optionalInteger(env, 'LOCAL_OCR_WORKERS', { min: 0, max: 64 });
   const timeoutMs = integer(env, 'EKYCPRO_TIMEOUT_MS', 15_000, { min: 1 });
+  const maxRequestBytes = integer(env, 'MAX_REQUEST_BYTES', 8 * 1024 * 1024, { min: 1024 });
+  const maxBufferedBytes = integer(env, 'MAX_BUFFERED_BYTES', 128 * 1024 * 1024, { min: 1024 * 1024 });
   if (workers === 0 && ocrQueue !== 'redis') throw new ConfigError('LOCAL_OCR_WORKERS=0 is only valid with OCR_QUEUE=redis (workers elsewhere serve the queue)');
   return {
     port: integer(env, 'PORT', 4000, { min: 0, max: 65535 }),
@@ -281,7 +302,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       mode: ocrQueue,
       lockMs: integer(env, 'OCR_QUEUE_LOCK_MS', 30_000, { min: 500 }),
     },
-    maxRequestBytes: integer(env, 'MAX_REQUEST_BYTES', 8 * 1024 * 1024, { min: 1024 }),
+    maxRequestBytes,
     maxRecognitionsPerOperation: integer(env, 'MAX_RECOGNITIONS_PER_OPERATION', 4, { min: 1 }),
     graphiql: boolean(env, 'GRAPHIQL', env.NODE_ENV !== 'production'),
     reviewPage: boolean(env, 'REVIEW_PAGE', env.NODE_ENV !== 'production'),
@@ -303,7 +324,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       maxDirectives: integer(env, 'GRAPHQL_MAX_DIRECTIVES', 50, { min: 0 }),
       maxCost: integer(env, 'GRAPHQL_MAX_COST', 5000, { min: 100 }),
     },
-    maxBufferedBytes: integer(env, 'MAX_BUFFERED_BYTES', 128 * 1024 * 1024, { min: 1024 * 1024 }),
+    maxBufferedBytes,
+    bufferedShares: bufferedShares(env, maxBufferedBytes, maxRequestBytes),
     server: serverLimits(env),
     imageLimits: {
       maxPixels: integer(env, 'IMAGE_MAX_PIXELS', 40_000_000, { min: 4096, max: 40_000_000 }),
@@ -333,9 +355,10 @@ function access(env: Env): GatewayConfig['access'] {
           issuer: env.JWT_ISSUER?.trim() || undefined,
           audience: env.JWT_AUDIENCE?.trim() || undefined,
           clientClaim: env.JWT_CLIENT_CLAIM?.trim() || 'azp',
+          maxAgeSeconds: optionalInteger(env, 'JWT_MAX_AGE_SECONDS', { min: 1, max: 31 * 86_400 }),
         }
       : undefined;
-  if (!jwt && (env.JWT_ISSUER || env.JWT_AUDIENCE)) throw new ConfigError('JWT_ISSUER and JWT_AUDIENCE need JWT_JWKS_URL or JWT_PUBLIC_KEY');
+  if (!jwt && (env.JWT_ISSUER || env.JWT_AUDIENCE || env.JWT_MAX_AGE_SECONDS)) throw new ConfigError('JWT_ISSUER, JWT_AUDIENCE and JWT_MAX_AGE_SECONDS need JWT_JWKS_URL or JWT_PUBLIC_KEY');
   return {
     jwt,
     apiKeysFile,
@@ -354,6 +377,20 @@ function oneOf<T extends string>(env: Env, name: string, values: readonly T[], f
   return text as T;
 }
 
+/** What one sender may hold of a shared bound by default: a quarter, so that four of them fill it. */
+const DEFAULT_SHARE = 1 / 4;
+
+function bufferedShares(env: Env, total: number, maxRequestBytes: number): GatewayConfig['bufferedShares'] {
+  // At least one whole body, or a client could never send the largest one allowed.
+  const fallback = Math.min(total, Math.max(Math.floor(total * DEFAULT_SHARE), maxRequestBytes));
+  const share = (name: string, otherwise: number) => {
+    const value = integer(env, name, otherwise, { min: 1024 });
+    if (value > total) throw new ConfigError(`${name} (${value}) must not exceed MAX_BUFFERED_BYTES (${total})`);
+    return value;
+  };
+  return { perClient: share('MAX_BUFFERED_BYTES_PER_CLIENT', fallback), perAddress: share('MAX_BUFFERED_BYTES_PER_ADDRESS', fallback) };
+}
+
 function serverLimits(env: Env): GatewayConfig['server'] {
   const headersTimeoutMs = integer(env, 'SERVER_HEADERS_TIMEOUT_MS', 10_000, { min: 100 });
   const requestTimeoutMs = integer(env, 'SERVER_REQUEST_TIMEOUT_MS', 30_000, { min: 100 });
@@ -361,11 +398,17 @@ function serverLimits(env: Env): GatewayConfig['server'] {
   if (headersTimeoutMs > requestTimeoutMs) {
     throw new ConfigError(`SERVER_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed SERVER_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
   }
+  const maxConnections = integer(env, 'MAX_CONNECTIONS', 1024, { min: 1 });
+  const maxConnectionsPerAddress = integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', Math.max(1, Math.floor(maxConnections * DEFAULT_SHARE)), { min: 1 });
+  if (maxConnectionsPerAddress > maxConnections) {
+    throw new ConfigError(`MAX_CONNECTIONS_PER_ADDRESS (${maxConnectionsPerAddress}) must not exceed MAX_CONNECTIONS (${maxConnections})`);
+  }
   return {
     headersTimeoutMs,
     requestTimeoutMs,
     keepAliveTimeoutMs: integer(env, 'SERVER_KEEP_ALIVE_TIMEOUT_MS', 5_000, { min: 100 }),
-    maxConnections: integer(env, 'MAX_CONNECTIONS', 1024, { min: 1 }),
+    maxConnections,
+    maxConnectionsPerAddress,
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 30_000, { min: 0 }),
   };
 }

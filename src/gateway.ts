@@ -5,7 +5,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck, type YogaInitialContext, type YogaServerInstance, type YogaServerOptions } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { createAuthenticator, type Authenticate } from './access/authenticate.ts';
-import { isRefusal, type AuthRefusal, type Client } from './access/client.ts';
+import { ANONYMOUS_CLIENT, isRefusal, type AuthRefusal, type Client } from './access/client.ts';
 import { corsOptions } from './access/cors.ts';
 import { createKeyStore, type KeyStore } from './access/key-store.ts';
 import { createJwtVerifier } from './access/jwt.ts';
@@ -21,9 +21,9 @@ import { graphiqlOptions } from './ecosystem/graphiql.ts';
 import { ecosystemPlugins } from './ecosystem/plugins.ts';
 import { createPersistedQueryStore } from './ecosystem/use-persisted-queries.ts';
 import { useBufferedMultipart, type BufferedBodyContext } from './http/use-buffered-multipart.ts';
-import { createByteBudget, type ByteBudget } from './http/byte-budget.ts';
+import { BUSY_RETRY_AFTER_SECONDS, createByteBudget, type ByteBudget, type LeaseOwner } from './http/byte-budget.ts';
 import { createDocumentCache } from './http/document-cache.ts';
-import { ABORTED, OVER_BUDGET, readLimitedBody, TOO_LARGE } from './http/limit-body.ts';
+import { ABORTED, OVER_BUDGET, OVER_SHARE, readLimitedBody, TOO_LARGE } from './http/limit-body.ts';
 import { useMaxFieldOccurrences } from './http/use-max-field-occurrences.ts';
 import { useNoEcho } from './http/use-no-echo.ts';
 import { useQueryLimits } from './http/use-query-limits.ts';
@@ -46,6 +46,8 @@ export interface GatewayOptions {
     GatewayConfig,
     'cache' | 'maxRequestBytes' | 'maxRecognitionsPerOperation' | 'graphiql' | 'reviewPage' | 'restApiKeys' | 'ecosystem' | 'graphqlLimits' | 'imageLimits' | 'maxBufferedBytes'
   > & {
+    /** One client's and one address's share of `maxBufferedBytes`; default: no share, only the total. */
+    bufferedShares?: GatewayConfig['bufferedShares'];
     /** Client keys, CORS and limits; default: open, no limits, permissive CORS without credentials. */
     access?: GatewayConfig['access'];
     /** Logs and metrics; default: info-level logs on stdout, metrics on `/metrics`. */
@@ -87,9 +89,16 @@ export interface ReadinessCheck {
   check(): Promise<{ ready: boolean } & Record<string, unknown>>;
 }
 
+/** What the Node listener hands each request beside it: the connection, for the peer's address. */
+export interface PeerContext {
+  req?: { socket?: { remoteAddress?: string | undefined } };
+}
+
+type Handle = (request: Request, peer?: PeerContext) => Promise<Response>;
+
 export interface Gateway {
   /** Fetch-API handler for every route; also a Node `(req, res)` listener. */
-  handler: ServerAdapter<Record<string, never>, { handle(request: Request): Promise<Response> }>;
+  handler: ServerAdapter<PeerContext, { handle: Handle }>;
   yoga: YogaServerInstance<ServerContext, GraphQLContext>;
   /** The federation subgraph on `config.ecosystem.subgraphPath`, when it is served. */
   subgraphYoga: YogaServerInstance<ServerContext, GraphQLContext> | undefined;
@@ -222,18 +231,19 @@ export function createGateway(options: GatewayOptions): Gateway {
           },
         });
 
-  const bufferedBytes = createByteBudget(config.maxBufferedBytes);
+  const bufferedBytes = createByteBudget(config.maxBufferedBytes, config.bufferedShares);
   const contractEndpoint = createContractEndpoint({
     recognizer,
     authenticate,
     maxRequestBytes: config.maxRequestBytes,
     bufferedBytes,
+    corsOrigins: config.access?.corsOrigins,
   });
 
   // The review page at `/` (REVIEW_PAGE), from its built files.
   const reviewPage = config.reviewPage ? createReviewPage() : undefined;
 
-  const handle = async (request: Request): Promise<Response> => {
+  const handle: Handle = async (request, peer) => {
     const { pathname } = new URL(request.url);
     const page = reviewPage?.handle(request);
     if (page) return page;
@@ -248,7 +258,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     const record = requestContext.getStore();
     if (record && client) record.client = client.id;
     if (client === null) return pathname === CONTRACT_PATH ? contractEndpoint(request) : unauthorized(refusalOf.get(request) ?? 'invalid credentials');
-    if (pathname === CONTRACT_PATH) return contractEndpoint(request, client ?? undefined);
+    // Whose share of the buffered bytes a body is charged to (see createByteBudget).
+    const owner: LeaseOwner = { client: client && client !== ANONYMOUS_CLIENT ? client.id : undefined, address: peer?.req?.socket?.remoteAddress };
+    if (pathname === CONTRACT_PATH) return contractEndpoint(request, client ?? undefined, owner);
     const target = subgraphYoga && pathname === subgraphPath ? subgraphYoga : yoga;
     if (request.method === 'GET' || request.method === 'HEAD') return target.fetch(request);
 
@@ -257,7 +269,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const multipart = request.headers.get('content-type')?.toLowerCase().startsWith('multipart/form-data') ?? false;
     const limit = multipart ? config.maxRequestBytes : Math.min(config.maxRequestBytes, config.graphqlLimits.maxJsonBodyBytes);
     // The body's bytes stay charged until the answer is made: the image and its copies live that long.
-    const lease = bufferedBytes.lease();
+    const lease = bufferedBytes.lease(owner);
     try {
       const body = await readLimitedBody(request, limit, lease);
       if (body === TOO_LARGE) {
@@ -267,12 +279,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           { status: 413, headers: { connection: 'close' } },
         );
       }
-      if (body === OVER_BUDGET) {
-        return Response.json(
-          { errors: [{ message: 'The server is busy with other uploads; retry shortly', extensions: { code: 'SERVER_BUSY' } }] },
-          { status: 503, headers: { connection: 'close', 'retry-after': '1' } },
-        );
-      }
+      if (body === OVER_BUDGET || body === OVER_SHARE) return busy(body);
       // Nobody is left to read an answer; this one only ends the handler.
       if (body === ABORTED) return new Response(null, { status: 400, headers: { connection: 'close' } });
       return await target.fetch(new URL(request.url), { method: request.method, headers: request.headers, body, signal: request.signal }, { rawBody: body, client });
@@ -280,6 +287,19 @@ export function createGateway(options: GatewayOptions): Gateway {
       lease.release();
     }
   };
+
+  /**
+   * A body the buffered-bytes budget could not hold, GraphQL-shaped: 503 when the whole budget is
+   * full (everyone's trouble), 429 when this client or address holds its share already (its own).
+   * The connection closes: it is the only way to stop a client that is still sending.
+   */
+  function busy(refusal: typeof OVER_BUDGET | typeof OVER_SHARE): Response {
+    const [status, message, code] =
+      refusal === OVER_BUDGET
+        ? [503, 'The server is busy with other uploads; retry shortly', 'SERVER_BUSY']
+        : [429, 'Too many uploads in flight from this client or address; retry shortly', 'TOO_MANY_UPLOADS'];
+    return Response.json({ errors: [{ message, extensions: { code } }] }, { status, headers: { connection: 'close', 'retry-after': BUSY_RETRY_AFTER_SECONDS } });
+  }
 
   /**
    * `/metrics` on the main port: when keys are configured, only for an admin key (the series name
@@ -317,7 +337,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     open: !keys.configured && !jwtOptions,
     metrics,
     logger,
-    handler: createServerAdapter<Record<string, never>, { handle(request: Request): Promise<Response> }>({ handle: observed }),
+    handler: createServerAdapter<PeerContext, { handle: Handle }>({ handle: observed }),
     yoga,
     subgraphYoga,
     recognizer,

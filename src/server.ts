@@ -6,6 +6,7 @@ import { createGateway, GRAPHQL_PATH, METRICS_PATH } from './gateway.ts';
 import { createNodeServer } from './http/node-server.ts';
 import { createProvider } from './providers/index.ts';
 import { createSharedMemory } from './recognition/shared-memory.ts';
+import { loadRegionTables } from './ktp/regions.ts';
 
 /**
  * The process: configuration, the gateway, a socket and a graceful shutdown. The only module
@@ -70,6 +71,8 @@ async function main(): Promise<void> {
     console.warn(reloaded.ok ? `ktp-gateway: SIGHUP: ${reloaded.clients} client keys loaded` : `ktp-gateway: SIGHUP: keys not reloaded, the last good ones stay in force: ${reloaded.reason}`);
   });
 
+  // Before the socket opens: this second of table reading would otherwise stall the first answers.
+  loadRegionTables();
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   // `/metrics` on a port of its own, for a scraper on a network clients do not reach.
   const metrics = gateway.metrics;

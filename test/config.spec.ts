@@ -34,7 +34,8 @@ describe('loadConfig', () => {
       graphqlLimits: { maxJsonBodyBytes: 65_536, maxTokens: 1000, maxDepth: 10, maxAliases: 15, maxDirectives: 50, maxCost: 5000 },
       imageLimits: { maxPixels: 40_000_000, minSide: 64, maxAspect: 8 },
       maxBufferedBytes: 128 * 1024 * 1024,
-      server: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 1024, shutdownGraceMs: 30_000 },
+      bufferedShares: { perClient: 32 * 1024 * 1024, perAddress: 32 * 1024 * 1024 },
+      server: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 1024, maxConnectionsPerAddress: 256, shutdownGraceMs: 30_000 },
     });
   });
 
@@ -61,10 +62,22 @@ describe('loadConfig', () => {
       SHUTDOWN_GRACE_MS: '0',
     });
     expect(config.maxBufferedBytes).toBe(2_097_152);
-    expect(config.server).toEqual({ headersTimeoutMs: 2000, requestTimeoutMs: 9000, keepAliveTimeoutMs: 1000, maxConnections: 50, shutdownGraceMs: 0 });
+    expect(config.server).toEqual({ headersTimeoutMs: 2000, requestTimeoutMs: 9000, keepAliveTimeoutMs: 1000, maxConnections: 50, maxConnectionsPerAddress: 12, shutdownGraceMs: 0 });
     expect(() => loadConfig({ SERVER_HEADERS_TIMEOUT_MS: '20000', SERVER_REQUEST_TIMEOUT_MS: '10000' })).toThrow(
       /SERVER_HEADERS_TIMEOUT_MS \(20000\) must not exceed SERVER_REQUEST_TIMEOUT_MS \(10000\)/,
     );
+  });
+
+  it('gives one client and one address a share of the buffered bytes and of the connections (default a quarter, at least one whole body)', () => {
+    // A quarter of 2 MiB is less than one 8 MiB body: the share is then the whole budget.
+    expect(loadConfig({ MAX_BUFFERED_BYTES: '2097152' }).bufferedShares).toEqual({ perClient: 2_097_152, perAddress: 2_097_152 });
+    expect(loadConfig({ MAX_BUFFERED_BYTES: '67108864', MAX_REQUEST_BYTES: '1048576' }).bufferedShares).toEqual({ perClient: 16_777_216, perAddress: 16_777_216 });
+    expect(loadConfig({ MAX_BUFFERED_BYTES_PER_CLIENT: '1048576', MAX_BUFFERED_BYTES_PER_ADDRESS: '2097152' }).bufferedShares).toEqual({ perClient: 1_048_576, perAddress: 2_097_152 });
+    expect(loadConfig({ MAX_CONNECTIONS: '3' }).server.maxConnectionsPerAddress).toBe(1);
+    expect(loadConfig({ MAX_CONNECTIONS_PER_ADDRESS: '1024' }).server.maxConnectionsPerAddress).toBe(1024);
+    expect(() => loadConfig({ MAX_BUFFERED_BYTES: '2097152', MAX_BUFFERED_BYTES_PER_CLIENT: '4194304' })).toThrow(/MAX_BUFFERED_BYTES_PER_CLIENT \(4194304\) must not exceed MAX_BUFFERED_BYTES \(2097152\)/);
+    expect(() => loadConfig({ MAX_BUFFERED_BYTES_PER_ADDRESS: '10' })).toThrow(/MAX_BUFFERED_BYTES_PER_ADDRESS must be an integer/);
+    expect(() => loadConfig({ MAX_CONNECTIONS: '10', MAX_CONNECTIONS_PER_ADDRESS: '11' })).toThrow(/MAX_CONNECTIONS_PER_ADDRESS \(11\) must not exceed MAX_CONNECTIONS \(10\)/);
   });
 
   it('reads the paid API concurrency bounds', () => {
@@ -282,15 +295,19 @@ describe('JWT settings', () => {
       issuer: 'https://idp.example/',
       audience: 'ktp',
       clientClaim: 'azp',
+      maxAgeSeconds: undefined,
     });
     const pem = '-----BEGIN PUBLIC KEY-----\\nMIIB\\n-----END PUBLIC KEY-----';
     expect(loadConfig({ JWT_PUBLIC_KEY: pem, JWT_CLIENT_CLAIM: 'client_id' }).access.jwt).toMatchObject({ publicKey: pem.replace(/\\n/g, '\n'), clientClaim: 'client_id' });
+    expect(loadConfig({ JWT_PUBLIC_KEY: pem, JWT_MAX_AGE_SECONDS: '600' }).access.jwt?.maxAgeSeconds).toBe(600);
   });
 
   it.each([
     [{ JWT_JWKS_URL: 'https://idp.example/jwks', JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----' }, /not both/],
     [{ JWT_PUBLIC_KEY: 'not a pem' }, /must be a PEM public key/],
     [{ JWT_AUDIENCE: 'ktp' }, /need JWT_JWKS_URL or JWT_PUBLIC_KEY/],
+    [{ JWT_MAX_AGE_SECONDS: '600' }, /need JWT_JWKS_URL or JWT_PUBLIC_KEY/],
+    [{ JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----', JWT_MAX_AGE_SECONDS: '0' }, /JWT_MAX_AGE_SECONDS must be an integer/],
   ])('refuses %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

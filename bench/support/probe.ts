@@ -10,6 +10,12 @@ export interface ProbeStats {
   type: 'stats';
   /** Longest event-loop delay since the last reset, in ms (the histogram's resolution is 5 ms). */
   maxBlockMs: number;
+  /**
+   * The same delay counted in CPU time the process used meanwhile (every thread's, so an upper
+   * bound on the loop's own): on a loaded machine, and more so under `nice`, a process may wait
+   * seconds for a core, which `maxBlockMs` counts as a block although no code of ours ran.
+   */
+  maxBlockCpuMs: number;
   /** Highest RSS sampled (every 20 ms) since the last reset, in MB. */
   peakRssMb: number;
   rssMb: number;
@@ -26,16 +32,30 @@ if (process.send) {
   setInterval(() => {
     peak = Math.max(peak, rss());
   }, 20).unref();
+  // A 5 ms tick: how late it fired, and how much CPU the process had in that time.
+  const TICK_MS = 5;
+  let maxBlockCpuMs = 0;
+  let lastAt = performance.now();
+  let lastCpu = process.cpuUsage();
+  setInterval(() => {
+    const now = performance.now();
+    const used = process.cpuUsage(lastCpu);
+    const late = now - lastAt - TICK_MS;
+    maxBlockCpuMs = Math.max(maxBlockCpuMs, Math.min(late, (used.user + used.system) / 1000));
+    lastAt = now;
+    lastCpu = process.cpuUsage();
+  }, TICK_MS).unref();
   process.on('message', (message: unknown) => {
     if (message === 'reset') {
       delay.reset();
+      maxBlockCpuMs = 0;
       peak = rss();
       cpu = process.cpuUsage();
       process.send!({ type: 'reset' });
     } else if (message === 'stats') {
       peak = Math.max(peak, rss());
       const used = process.cpuUsage(cpu);
-      const stats: ProbeStats = { type: 'stats', maxBlockMs: delay.max / 1e6, peakRssMb: peak, rssMb: rss(), cpuMs: (used.user + used.system) / 1000 };
+      const stats: ProbeStats = { type: 'stats', maxBlockMs: delay.max / 1e6, maxBlockCpuMs, peakRssMb: peak, rssMb: rss(), cpuMs: (used.user + used.system) / 1000 };
       process.send!(stats);
     }
   });

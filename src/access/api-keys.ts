@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Client } from './client.ts';
+import { JWT_CLIENT_PREFIX, type Client } from './client.ts';
 
 /**
  * The clients' API keys, as `API_KEYS_FILE` holds them: a JSON array of
@@ -34,6 +34,8 @@ export function parseApiKeys(text: string): ApiKeyEntry[] {
     const entry = raw as Record<string, unknown>;
     // Ids become metric labels and log fields: short, plain, and one per client.
     if (typeof entry.id !== 'string' || !ID.test(entry.id)) throw new ApiKeysError(`${where}: "id" must be 1-64 characters of A-Z a-z 0-9 . _ : -`);
+    // JWT clients are named `jwt:<claim>`; a key with such an id would share their usage and budgets.
+    if (entry.id.startsWith(JWT_CLIENT_PREFIX)) throw new ApiKeysError(`${where}: id "${entry.id}" starts with "${JWT_CLIENT_PREFIX}", which names JWT clients`);
     if (ids.has(entry.id)) throw new ApiKeysError(`${where}: id "${entry.id}" appears twice`);
     ids.add(entry.id);
     if (typeof entry.key !== 'string' || entry.key.length === 0) throw new ApiKeysError(`${where} (${entry.id}): "key" must be a non-empty string`);

@@ -16,6 +16,13 @@ export interface Client {
 /** The client of a server with no keys and no JWT configured (open, said so once at start). */
 export const ANONYMOUS_CLIENT: Client = { id: 'anonymous', admin: false };
 
+/**
+ * A JWT client's id is its claim behind this prefix, a namespace of its own: a token whose claim
+ * equals a key file's id is never that key's client (its cache entries, usage, budgets). Key
+ * files may not use the prefix (api-keys.ts).
+ */
+export const JWT_CLIENT_PREFIX = 'jwt:';
+
 /** Why a request was refused before any work; printed as HTTP 401. */
 export interface AuthRefusal {
   refused: true;

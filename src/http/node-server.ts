@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server }
 import type { Socket } from 'node:net';
 import type { GatewayConfig } from '../config.ts';
 
-export type ServerLimits = Pick<GatewayConfig['server'], 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'maxConnections'>;
+export type ServerLimits = Pick<GatewayConfig['server'], 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'maxConnections' | 'maxConnectionsPerAddress'>;
 
 export interface NodeServer {
   server: Server;
@@ -20,8 +20,10 @@ export interface NodeServer {
  * The HTTP server with bounds on slow and numerous clients: headers within `headersTimeoutMs`,
  * the whole request within `requestTimeoutMs` (Node answers 408 and closes), idle keep-alive
  * connections closed after `keepAliveTimeoutMs`, and at most `maxConnections` open at once
- * (Node closes the rest as they arrive). Without these, a body sent at a byte a second held its
- * connection for Node's default 300 s, and 19,000 of them exhausted the file handles.
+ * (Node closes the rest as they arrive), of which at most `maxConnectionsPerAddress` from one
+ * peer address (closed as they arrive too, so one host cannot take every connection). Without
+ * these, a body sent at a byte a second held its connection for Node's default 300 s, and 19,000
+ * of them exhausted the file handles.
  */
 export function createNodeServer(handler: RequestListener, limits: ServerLimits): NodeServer {
   const server = createServer(
@@ -43,9 +45,21 @@ export function createNodeServer(handler: RequestListener, limits: ServerLimits)
   let stopping = false;
   let onIdle: (() => void) | undefined;
 
+  /** Open connections per peer address; an address with none is forgotten. */
+  const perAddress = new Map<string, number>();
   server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? '';
+    const open = perAddress.get(address) ?? 0;
+    if (open >= limits.maxConnectionsPerAddress) {
+      socket.destroy();
+      return;
+    }
+    perAddress.set(address, open + 1);
     sockets.add(socket);
     socket.once('close', () => {
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left === 0) perAddress.delete(address);
+      else perAddress.set(address, left);
       sockets.delete(socket);
       current.delete(socket);
       if (stopping && current.size === 0) onIdle?.();

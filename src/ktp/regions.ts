@@ -159,6 +159,17 @@ function loadVillages(): Level {
   return villages;
 }
 
+/**
+ * Reads every table now rather than on first use. The villages alone take the event loop for
+ * about a second on the loaded 2-core machine: on first use, that second fell on the first
+ * recognition answered, and every request in flight waited it out. The server calls this before
+ * it listens; a library user or a test that never calls it pays on first use, as before.
+ */
+export function loadRegionTables(): void {
+  load();
+  loadVillages();
+}
+
 function levelOf(kind: RegionKind): Level {
   return kind === 'village' ? loadVillages() : load()[kind];
 }

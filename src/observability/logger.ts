@@ -59,11 +59,11 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * client, route, status, outcome code, cached/charged, the hash's first 8 hex, durations. The
  * request id comes back in `x-request-id`.
  */
-export function observeRequests(
-  handle: (request: Request) => Promise<Response>,
+export function observeRequests<Context>(
+  handle: (request: Request, context?: Context) => Promise<Response>,
   { logger, routeOf, onAnswered }: { logger: Logger; routeOf: (pathname: string) => string; onAnswered?: (record: RequestRecord, status: number) => void },
-): (request: Request) => Promise<Response> {
-  return async (request) => {
+): (request: Request, context?: Context) => Promise<Response> {
+  return async (request, context) => {
     const given = request.headers.get('x-request-id');
     const record: RequestRecord = {
       id: given !== null && REQUEST_ID.test(given) ? given : randomUUID(),
@@ -71,7 +71,7 @@ export function observeRequests(
       recognitions: [],
     };
     const startedAt = performance.now();
-    const response = await requestContext.run(record, () => handle(request));
+    const response = await requestContext.run(record, () => handle(request, context));
     onAnswered?.(record, response.status);
     const first = record.recognitions[0];
     logger.info(

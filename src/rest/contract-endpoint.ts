@@ -3,9 +3,13 @@ import { isRefusal, type Client } from '../access/client.ts';
 import { CONTRACT_FIELD_KEYS, CONTRACT_MESSAGES, type ContractErrorStatus, type ContractStatus } from '../contract.ts';
 import type { Outcome } from '../outcome.ts';
 import type { Recognizer } from '../recognition/recognizer.ts';
-import type { ByteBudget } from '../http/byte-budget.ts';
-import { ABORTED, OVER_BUDGET, readLimitedBody, TOO_LARGE } from '../http/limit-body.ts';
+import { BUSY_RETRY_AFTER_SECONDS, type ByteBudget, type LeaseOwner } from '../http/byte-budget.ts';
+import { ABORTED, OVER_BUDGET, OVER_SHARE, readLimitedBody, TOO_LARGE } from '../http/limit-body.ts';
+import { isCrossSiteRequest } from './cross-site.ts';
 import { decodeImgParameter } from './decode-img.ts';
+
+/** Says what to send: the contract's clients send `X-API-Key` already; a web page on another site may not call. */
+const CROSS_SITE_MESSAGE = 'send X-API-Key (or Authorization); a cross-site browser request is refused unless its origin is in CORS_ORIGINS';
 
 export interface ContractEndpointOptions {
   recognizer: Recognizer;
@@ -18,6 +22,8 @@ export interface ContractEndpointOptions {
   maxRequestBytes: number;
   /** The process-wide budget of buffered request bodies; a body it cannot hold is answered INNER_ERROR (busy). */
   bufferedBytes?: ByteBudget;
+  /** `CORS_ORIGINS`: the sites whose pages may call cross-site (see `isCrossSiteRequest`); default none. */
+  corsOrigins?: readonly string[] | undefined;
 }
 
 /**
@@ -27,23 +33,26 @@ export interface ContractEndpointOptions {
  *
  * Every contract answer is HTTP 200, as the paid API answers them (clients written against it
  * branch on `status`, and some HTTP clients throw on 4xx); only refusals that happen before the
- * contract applies get another code: 401 (client key), 405 (method), 413 (body over the cap),
+ * contract applies get another code: 401 (client key), 403 (a request a web page on another site
+ * could send, see `isCrossSiteRequest`), 405 (method), 413 (body over the cap),
  * and 429 for a client over one of its limits (the body is then the contract's free
  * `INNER_ERROR`, its closest "try again later", with `Retry-After`).
  */
-export function createContractEndpoint({ recognizer, authenticate, maxRequestBytes, bufferedBytes }: ContractEndpointOptions) {
-  return async function handleContractRequest(request: Request, authenticated?: Client): Promise<Response> {
+export function createContractEndpoint({ recognizer, authenticate, maxRequestBytes, bufferedBytes, corsOrigins }: ContractEndpointOptions) {
+  return async function handleContractRequest(request: Request, authenticated?: Client, owner?: LeaseOwner): Promise<Response> {
     if (request.method !== 'POST') {
       return answer('INVALID_REQUEST', CONTRACT_MESSAGES.INVALID_REQUEST, { status: 405, headers: { allow: 'POST' } });
     }
     const client = authenticated ?? (await authenticate(request.headers));
     if (isRefusal(client)) return answer('INVALID_REQUEST', 'invalid X-API-Key', { status: 401 });
+    // Before any work: no body read, nothing decoded, nothing charged.
+    if (isCrossSiteRequest(request.headers, corsOrigins)) return answer('INVALID_REQUEST', CROSS_SITE_MESSAGE, { status: 403 });
     const contentType = request.headers.get('content-type')?.toLowerCase() ?? '';
     if (!contentType.startsWith('application/x-www-form-urlencoded')) {
       return answer('INVALID_REQUEST', CONTRACT_MESSAGES.INVALID_REQUEST);
     }
     // Checked before the body is read: a refused client costs no buffering.
-    const lease = bufferedBytes?.lease();
+    const lease = bufferedBytes?.lease(owner);
     try {
       const body = await readLimitedBody(request, maxRequestBytes, lease);
       if (body === TOO_LARGE) {
@@ -51,7 +60,14 @@ export function createContractEndpoint({ recognizer, authenticate, maxRequestByt
       }
       if (body === OVER_BUDGET) {
         // The contract's own free "try again later", as the paid API answers when it is overloaded.
-        return answer('INNER_ERROR', CONTRACT_MESSAGES.INNER_ERROR, { headers: { connection: 'close', 'retry-after': '1' } });
+        return answer('INNER_ERROR', CONTRACT_MESSAGES.INNER_ERROR, { headers: { connection: 'close', 'retry-after': BUSY_RETRY_AFTER_SECONDS } });
+      }
+      if (body === OVER_SHARE) {
+        // This sender's own doing: a 429 as for its other limits, with the header naming which.
+        return answer('INNER_ERROR', CONTRACT_MESSAGES.INNER_ERROR, {
+          status: 429,
+          headers: { connection: 'close', 'retry-after': BUSY_RETRY_AFTER_SECONDS, 'x-ktp-limit': 'UPLOADS_IN_FLIGHT' },
+        });
       }
       if (body === ABORTED) return answer('INVALID_REQUEST', CONTRACT_MESSAGES.INVALID_REQUEST, { headers: { connection: 'close' } });
       const img = new URLSearchParams(new TextDecoder().decode(body)).get('img');

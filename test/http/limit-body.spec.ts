@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createByteBudget } from '../../src/http/byte-budget.ts';
-import { ABORTED, OVER_BUDGET, readLimitedBody, TOO_LARGE } from '../../src/http/limit-body.ts';
+import { ABORTED, OVER_BUDGET, OVER_SHARE, readLimitedBody, TOO_LARGE } from '../../src/http/limit-body.ts';
 
 function chunkedRequest(chunks: Uint8Array[], onPull?: (index: number) => void): Request {
   let index = 0;
@@ -75,33 +75,44 @@ describe('readLimitedBody', () => {
 });
 
 describe('readLimitedBody with the buffered-bytes budget', () => {
-  it('charges a declared length up front; a body the budget cannot hold is read to its end and thrown away', async () => {
+  it('charges what has arrived, not what is declared: a body declaring more than the budget holds is read while it fits', async () => {
+    const budget = createByteBudget(1000);
+    const lease = budget.lease();
+    let usedWhenSecondPulled = -1;
+    const request = chunkedRequest([new Uint8Array(100), new Uint8Array(100)], (i) => i === 1 && (usedWhenSecondPulled = budget.used));
+    request.headers.set('content-length', '900000');
+    // The declared length is under the cap but far over the budget; the bytes sent fit.
+    expect(await readLimitedBody(request, 1_000_000, lease)).toHaveLength(200);
+    expect(usedWhenSecondPulled).toBe(100);
+    expect(budget.used).toBe(200);
+    lease.release();
+    lease.release(); // idempotent
+    expect(budget.used).toBe(0);
+  });
+
+  it('refuses the chunk that does not fit: the body is read to its end and thrown away, and what it held is given back at once', async () => {
     const budget = createByteBudget(1000);
     const held = budget.lease();
     expect(held.take(600)).toBe(true);
     const pulls: number[] = [];
-    const request = chunkedRequest([new Uint8Array(250), new Uint8Array(250)], (i) => pulls.push(i));
-    request.headers.set('content-length', '500');
-    expect(await readLimitedBody(request, 10_000, budget.lease())).toBe(OVER_BUDGET);
+    const lease = budget.lease();
+    expect(await readLimitedBody(chunkedRequest([new Uint8Array(250), new Uint8Array(250)], (i) => pulls.push(i)), 10_000, lease)).toBe(OVER_BUDGET);
     expect(pulls).toEqual([0, 1, 2]); // drained, so its client is answered rather than reset
-    expect(budget.used).toBe(600); // and never charged
+    expect(budget.used).toBe(600); // the first 250 given back before the lease is released
     held.release();
-    held.release(); // idempotent
     expect(budget.used).toBe(0);
+    const endless = Array.from({ length: 100 }, () => new Uint8Array(300));
+    pulls.length = 0;
+    expect(await readLimitedBody(chunkedRequest(endless, (i) => pulls.push(i)), 2_000, createByteBudget(1000).lease())).toBe(OVER_BUDGET);
+    expect(Math.max(...pulls)).toBeLessThan(10); // past the cap it stops reading
   });
 
-  it('charges a chunked body as it arrives; past the budget it keeps nothing more, and past the cap it stops reading', async () => {
-    const budget = createByteBudget(1000);
-    const lease = budget.lease();
-    const chunks = Array.from({ length: 10 }, () => new Uint8Array(300));
-    expect(await readLimitedBody(chunkedRequest(chunks), 10_000, lease)).toBe(OVER_BUDGET);
-    expect(budget.used).toBe(900);
-    lease.release();
-    expect(budget.used).toBe(0);
-    const pulls: number[] = [];
-    const endless = Array.from({ length: 100 }, () => new Uint8Array(300));
-    expect(await readLimitedBody(chunkedRequest(endless, (i) => pulls.push(i)), 2_000, createByteBudget(1000).lease())).toBe(OVER_BUDGET);
-    expect(Math.max(...pulls)).toBeLessThan(10);
+  it('answers OVER_SHARE when the owner holds its share, while another owner still gets in', async () => {
+    const budget = createByteBudget(1000, { perClient: 400 });
+    const first = budget.lease({ client: 'a' });
+    expect(await readLimitedBody(chunkedRequest([new Uint8Array(300)]), 10_000, first)).toHaveLength(300);
+    expect(await readLimitedBody(chunkedRequest([new Uint8Array(200)]), 10_000, budget.lease({ client: 'a' }))).toBe(OVER_SHARE);
+    expect(await readLimitedBody(chunkedRequest([new Uint8Array(200)]), 10_000, budget.lease({ client: 'b' }))).toHaveLength(200);
   });
 
   it('keeps the bytes of a body it read charged until the lease is released', async () => {

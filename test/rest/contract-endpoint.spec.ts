@@ -14,6 +14,9 @@ import { CONTRACT_MESSAGES, CONTRACT_OK_KEYS, CONTRACT_ROUTE } from '../support/
  */
 const MAX_REQUEST_BYTES = 4 * 1024 * 1024; // room for a 2 MiB + 1 byte image as base64, cheap to exceed
 const FORM = 'application/x-www-form-urlencoded';
+/** The contract's clients always send a key; an open server ignores its value (but not its absence, see "Cross-site requests"). */
+const ANY_KEY = { 'x-api-key': 'whatever-the-client-had' };
+const FORM_HEADERS = { 'content-type': FORM, ...ANY_KEY };
 const CLIENT_KEYS = ['client-key-alpha', 'client-key-beta'];
 /** The breaker is not under test here: it must not open across tests that script failures. */
 const NO_BREAKER = { breaker: { threshold: 1_000 } };
@@ -50,7 +53,7 @@ const imgForm = (img: string) => new URLSearchParams({ img }).toString();
 async function postContract(
   server: GatewayServer,
   body: BodyInit | null,
-  headers: Record<string, string> = { 'content-type': FORM },
+  headers: Record<string, string> = FORM_HEADERS,
 ): Promise<GatewayResponse> {
   return request(`${server.origin}${CONTRACT_ROUTE}`, { method: 'POST', headers, body });
 }
@@ -212,17 +215,17 @@ describe('POST /v1/id_ocr/general: bad requests answered per the contract, HTTP 
     ['an empty body', async () => ({ body: '' })],
     ['an empty img', async () => ({ body: 'img=' })],
     ['an img of spaces only', async () => ({ body: 'img=%20%20%20' })],
-    ['img sent as JSON', async () => ({ body: JSON.stringify({ img: base64(await nextJpeg()) }), headers: { 'content-type': 'application/json' } })],
+    ['img sent as JSON', async () => ({ body: JSON.stringify({ img: base64(await nextJpeg()) }), headers: { 'content-type': 'application/json', ...ANY_KEY } })],
     [
       'img sent as multipart/form-data',
       async () => {
         const form = new FormData();
         form.append('img', base64(await nextJpeg()));
-        return { body: form, headers: {} };
+        return { body: form, headers: ANY_KEY };
       },
     ],
-    ['img as text/plain', async () => ({ body: imgForm(base64(await nextJpeg())), headers: { 'content-type': 'text/plain' } })],
-    ['no content type at all', async () => ({ body: new Blob([imgForm(base64(await nextJpeg()))]), headers: {} })],
+    ['img as text/plain', async () => ({ body: imgForm(base64(await nextJpeg())), headers: { 'content-type': 'text/plain', ...ANY_KEY } })],
+    ['no content type at all', async () => ({ body: new Blob([imgForm(base64(await nextJpeg()))]), headers: ANY_KEY })],
     ['a JSON body labelled as a form', async () => ({ body: JSON.stringify({ img: base64(await nextJpeg()) }) })],
     ['raw base64 without `img=`', async () => ({ body: encodeURIComponent(base64(await nextJpeg())) })],
     ['raw image bytes labelled as a form', async () => ({ body: await nextJpeg() })],
@@ -231,7 +234,7 @@ describe('POST /v1/id_ocr/general: bad requests answered per the contract, HTTP 
   ])('%s → INVALID_REQUEST', async (_name, make) => {
     const { body, headers } = await make();
     const before = fake.calls.length;
-    const response = await postContract(gw, body, headers ?? { 'content-type': FORM });
+    const response = await postContract(gw, body, headers ?? FORM_HEADERS);
     expect(response.status).toBe(200);
     expectContractAnswer(JSON.parse(response.text), 'INVALID_REQUEST');
     expect(fake.calls.length).toBe(before);
@@ -289,7 +292,7 @@ describe('POST /v1/id_ocr/general: accepted encodings of img', () => {
   });
 
   it('accepts a charset parameter on the content type', async () => {
-    const response = await postContract(gw, imgForm(base64(await nextJpeg())), { 'content-type': `${FORM}; charset=UTF-8` });
+    const response = await postContract(gw, imgForm(base64(await nextJpeg())), { ...FORM_HEADERS, 'content-type': `${FORM}; charset=UTF-8` });
     expect(JSON.parse(response.text).status).toBe('OK');
   });
 });
@@ -435,9 +438,8 @@ describe('X-API-Key with REST_API_KEYS configured', () => {
 
 describe('X-API-Key with no REST_API_KEYS configured', () => {
   it.each<[string, Record<string, string>]>([
-    ['no key', {}],
     ['any key', { 'x-api-key': 'whatever-the-client-had' }],
-    ['an empty key', { 'x-api-key': '' }],
+    ['a bearer credential', { authorization: 'Bearer whatever' }],
   ])('%s → the header is ignored and the image recognised', async (_name, key) => {
     const { response, body } = await recognizeRest(await nextJpeg(), gw, { 'content-type': FORM, ...key });
     expect(response.status).toBe(200);
@@ -449,5 +451,47 @@ describe('X-API-Key with no REST_API_KEYS configured', () => {
     await recognizeRest(bytes, gw, { 'content-type': FORM, 'x-api-key': 'whatever-the-client-had' });
     const call = fake.calls.find((c) => c.imageHash === contentHash(bytes));
     expect(call?.apiKey).toBe(FAKE_API_KEY);
+  });
+});
+
+describe('Cross-site requests on an open server (ALLOW_ANONYMOUS)', () => {
+  const SITE = 'https://app.example.test';
+  let open: GatewayServer;
+  beforeAll(async () => {
+    open = await startGatewayServer({ fake, env: { NODE_ENV: 'production', ALLOW_ANONYMOUS: 'true', CORS_ORIGINS: SITE } });
+  });
+  afterAll(() => open.close());
+
+  it('a plain form post with no key is 403 INVALID_REQUEST before any work; the same post with X-API-Key is served', async () => {
+    const bytes = await nextJpeg();
+    const form = imgForm(base64(bytes));
+    // What an HTML <form> on any site posts: no preflight, no key.
+    const { response, body, newCalls } = await recognizeRest(bytes, open, { 'content-type': FORM });
+    expect(response.status).toBe(403);
+    expect(body.status).toBe('INVALID_REQUEST');
+    expect(body.message).toMatch(/X-API-Key/);
+    expect(newCalls).toBe(0);
+    expect(fake.callsFor(contentHash(bytes))).toBe(0);
+    const keyed = await postContract(open, form, FORM_HEADERS);
+    expect(JSON.parse(keyed.text)).toStrictEqual({ status: 'OK', message: SAMPLE_IDENTITY });
+  });
+
+  it.each<[string, Record<string, string>, number]>([
+    ['cross-site from an origin not in CORS_ORIGINS, even with a key', { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example.test' }, 403],
+    ['cross-site with no Origin at all', { 'sec-fetch-site': 'cross-site' }, 403],
+    ['an empty X-API-Key and no Authorization', { 'x-api-key': '' }, 403],
+    ['cross-site from an origin in CORS_ORIGINS', { 'sec-fetch-site': 'cross-site', origin: SITE }, 200],
+    ['same-origin', { 'sec-fetch-site': 'same-origin', origin: 'https://evil.example.test' }, 200],
+  ])('%s → %i', async (_name, browser, status) => {
+    const { response, body, newCalls } = await recognizeRest(await nextJpeg(), open, { ...FORM_HEADERS, ...browser });
+    expect(response.status).toBe(status);
+    expect(body.status).toBe(status === 200 ? 'OK' : 'INVALID_REQUEST');
+    expect(newCalls).toBe(status === 200 ? 1 : 0);
+  });
+
+  it('a cross-site post with no key and no CORS_ORIGINS is refused on the default open server too', async () => {
+    const { response, newCalls } = await recognizeRest(await nextJpeg(), gw, { 'content-type': FORM, 'sec-fetch-site': 'cross-site', origin: 'https://evil.example.test' });
+    expect(response.status).toBe(403);
+    expect(newCalls).toBe(0);
   });
 });

@@ -84,7 +84,7 @@ describe('npm start (offline engine, the defaults)', () => {
     const bytes = await readFile(card('ktp-09185/photo.jpg'));
     const response = await fetch(`${offline.origin}${CONTRACT_ROUTE}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-api-key': 'any-key' },
       body: new URLSearchParams({ img: bytes.toString('base64') }).toString(),
     });
     expect(response.status).toBe(200);
