@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     console.warn(reloaded.ok ? `ktp-gateway: SIGHUP: ${reloaded.clients} client keys loaded` : `ktp-gateway: SIGHUP: keys not reloaded, the last good ones stay in force: ${reloaded.reason}`);
   });
 
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  await listen(server, config.port, config.host, 'PORT');
   // `/metrics` on a port of its own, for a scraper on a network clients do not reach.
   const metrics = gateway.metrics;
   metricsServer =
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
       : undefined;
   if (metricsServer) {
     const listening = metricsServer;
-    await new Promise<void>((resolve) => listening.listen(config.observability.metricsPort, config.host, resolve));
+    await listen(listening, config.observability.metricsPort!, config.host, 'METRICS_PORT');
     const metricsAddress = listening.address();
     console.log(`ktp-gateway: metrics on http://localhost:${typeof metricsAddress === 'object' && metricsAddress ? metricsAddress.port : config.observability.metricsPort}${METRICS_PATH}`);
   }
@@ -94,7 +94,20 @@ async function main(): Promise<void> {
   }
 }
 
+/** A port that cannot be had is a setting to change, said in one line: not a stack trace. */
+class ListenError extends Error {}
+
+function listen(server: Server, port: number, host: string, setting: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const reason = error.code === 'EADDRINUSE' ? 'is in use' : error.code === 'EACCES' ? 'is not allowed for this user' : `cannot be opened (${error.code ?? error.message})`;
+      reject(new ListenError(`port ${port} ${reason}: set ${setting}`));
+    });
+    server.listen(port, host, () => resolve());
+  });
+}
+
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError || error instanceof ApiKeysError ? `ktp-gateway: ${error.message}` : error);
+  console.error(error instanceof ConfigError || error instanceof ApiKeysError || error instanceof ListenError ? `ktp-gateway: ${error.message}` : error);
   process.exit(1);
 });
