@@ -67,3 +67,16 @@ describe('the dependency tree', () => {
     expect(refused).toEqual([]);
   });
 });
+
+describe('the package', () => {
+  it("package.json's version is the README changelog's latest entry, and the licence is the LICENSE file's", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const changelog = readme.slice(readme.indexOf('\n## Changelog'));
+    const latest = /^### (\d+\.\d+\.\d+)/m.exec(changelog)?.[1];
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; license: string };
+    expect(latest).toBeDefined();
+    expect(pkg.version).toBe(latest);
+    expect(pkg.license).toBe('MIT');
+    expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} ktp-gateway contributors\n/);
+  });
+});
