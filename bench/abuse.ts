@@ -29,6 +29,16 @@ import { FAKE_API_KEY, startFakeEkycpro, type FakeEkycpro } from '../test/suppor
 import { blackPng, hostileImages, pngWithText } from '../test/support/hostile-images.ts';
 import { testPng } from '../test/support/images.ts';
 import type { ProbeStats } from './support/probe.ts';
+import { answerHelp } from '../tools/usage.ts';
+
+answerHelp(`Usage: npm run bench:abuse -- [--only 1,3]
+
+Hostile input and overload against the real server on loopback, each figure with its goal:
+expensive documents, hostile images, 300 concurrent 2 MiB uploads, slow bodies and SIGTERM, 50
+cards on the offline engine. About three minutes on two cores; it stops by itself.
+
+Options:
+  --only 1,3    run only these sections (1-5; default all)`);
 
 const { values: args } = parseArgs({ options: { only: { type: 'string' } } });
 const sections = new Set((args.only ?? '1,2,3,4,5').split(',').map(Number));

@@ -40,6 +40,22 @@ import {
   type Family,
   type Variant,
 } from '../tools/synthetic-ktp/index.ts';
+import { answerHelp } from '../tools/usage.ts';
+
+answerHelp(`Usage: npm run bench:accuracy -- [options]
+
+The offline engine on generated synthetic cards (not in the repo), per renderer family: identity
+rate, NIK and fields exactly as printed, latency against the bare engine call, other documents.
+
+Options:
+  --set held-out|tuning   the declared seed ranges (default held-out: what to report)
+  --family F --seed N --count N   one range of your own instead
+  --count N               at most N cards of each range
+  --variants a,b          classic family's variants (default clean,photo...)
+  --misses                print every field read wrong (refused on held-out ranges)
+  --no-raw                skip the bare-engine baseline
+  --no-documents          skip the other documents
+  --no-nice               keep this thread's normal priority`);
 
 /** One declared range of cards. */
 interface Range {

@@ -13,6 +13,17 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { generateCard } from '../tools/synthetic-ktp/index.ts';
+import { answerHelp } from '../tools/usage.ts';
+
+answerHelp(`Usage: npm run bench:busy -- [--rounds N]
+
+Whether the server stays responsive while the offline engine is busy: { __typename } and a
+cache hit while four recognitions are in flight, against src/server.ts in a child process.
+
+Options:
+  --rounds N    rounds of four recognitions (default 3)
+Environment:
+  BENCH_PORT    the server's port (default 4398)`);
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' } } });
 const ROUNDS = Number(values.rounds);

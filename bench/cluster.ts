@@ -18,12 +18,27 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
 import { contentHash } from '../src/recognition/content-hash.ts';
 import { bullPrefix, OCR_QUEUE_NAME } from '../src/providers/local/queue-protocol.ts';
 import { generateCard } from '../tools/synthetic-ktp/index.ts';
 import { FAKE_API_KEY, startFakeEkycpro } from '../test/support/fake-ekycpro.ts';
 import { testPngOfSize } from '../test/support/images.ts';
+import { removeKeys } from '../tools/redis-keys.ts';
+import { answerHelp } from '../tools/usage.ts';
+
+answerHelp(`Usage: npm run bench:cluster -- [--cards N] [--skip-paid] [--skip-fleet]
+
+Replicas and the OCR worker fleet on this machine: paid-once across 2 gateways and 1 Redis, and
+the engine fleet's throughput. The Redis keys go under ktp-bench-cluster:<pid> and are removed at
+the end and on Ctrl-C.
+
+Options:
+  --cards N       distinct cards for the fleet part (default 40)
+  --skip-paid     skip part A (paid API behind 2 gateways)
+  --skip-fleet    skip part B (the OCR worker fleet)
+Environment:
+  BENCH_REDIS_URL  the Redis to use (default redis://127.0.0.1:6379)
+  BENCH_PORT       first port of the gateways it starts (default 4500)`);
 
 const { values: args } = parseArgs({
   options: { cards: { type: 'string', default: '40' }, 'skip-paid': { type: 'boolean' }, 'skip-fleet': { type: 'boolean' } },
@@ -255,14 +270,7 @@ async function fleetPart(count: number): Promise<void> {
 
 const cleanup = async () => {
   for (const child of children) child.kill('SIGKILL');
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${RUN}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
+  console.log(`bench:cluster: removed ${await removeKeys(REDIS_URL, RUN)} Redis keys under ${RUN}`);
 };
 
 // Interrupted: stop every process this run started and remove its keys.

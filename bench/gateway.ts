@@ -19,6 +19,20 @@ import { contentHash } from '../src/recognition/content-hash.ts';
 import { benchSupergraph } from './supergraph.ts';
 import { FAKE_API_KEY, startFakeEkycpro } from '../test/support/fake-ekycpro.ts';
 import { testPngOfSize } from '../test/support/images.ts';
+import { removeKeys } from '../tools/redis-keys.ts';
+import { answerHelp } from '../tools/usage.ts';
+
+answerHelp(`Usage: npm run bench
+
+The gateway core's figures in one run: a cache-hit recognizeKtp against { __typename } (memory
+cache, and Redis with no memory level), upstream calls for identical uploads, Hive Gateway's
+overhead. Against the loopback fake paid API; the Redis keys go under ktp-bench:<pid> and are
+removed at the end and on Ctrl-C.
+
+Environment:
+  BENCH_ROUNDS     requests of each kind (default 1000)
+  BENCH_PORT       first port of the gateways it starts (default 4399)
+  BENCH_REDIS_URL  the Redis to use (default redis://127.0.0.1:6379)`);
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1000);
 const PORT = Number(process.env.BENCH_PORT ?? 4399);
@@ -41,6 +55,13 @@ async function startGateway(port: number, env: Record<string, string> = {}): Pro
 
 const memoryEndpoint = await startGateway(PORT, { SUBGRAPH_PATH: '/subgraph' });
 const prefix = `ktp-bench:${process.pid}`;
+// Interrupted: the gateways stop and the run's keys go, as at the end of a full run.
+process.once('SIGINT', () => {
+  for (const child of children) child.kill('SIGKILL');
+  void removeKeys(REDIS_URL, prefix)
+    .then((removed) => console.log(`bench: interrupted; removed ${removed} Redis keys under ${prefix}`))
+    .finally(() => process.exit(130));
+});
 const redisEndpoint = await startGateway(PORT + 1, {
   REDIS_URL,
   REDIS_PREFIX: prefix,
@@ -106,6 +127,7 @@ for (const warm of [kinds.memoryHit, kinds.redisHit]) {
 }
 const samples = Object.fromEntries(Object.keys(kinds).map((kind) => [kind, [] as number[]])) as Record<keyof typeof kinds, number[]>;
 for (let i = 0; i < 50 + ROUNDS; i++) {
+  if (i % Math.max(1, Math.round(ROUNDS / 10)) === 0) process.stderr.write(`bench: round ${i} of ${50 + ROUNDS}\n`);
   for (const [kind, call] of Object.entries(kinds) as [keyof typeof kinds, () => Promise<Response>][]) {
     const took = await timed(call);
     if (i >= 50) samples[kind].push(took);
@@ -157,8 +179,4 @@ for (const child of children) child.kill('SIGTERM');
 await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)));
 await fake.close();
 // What the Redis server kept is the bench's own; it expires with its TTL, but need not wait for it.
-const { Redis } = await import('ioredis');
-const redis = new Redis(REDIS_URL);
-const keys = await redis.keys(`${prefix}:*`);
-if (keys.length > 0) await redis.del(...keys);
-redis.disconnect();
+console.log(`bench: removed ${await removeKeys(REDIS_URL, prefix)} Redis keys under ${prefix}`);

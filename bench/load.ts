@@ -19,6 +19,17 @@ import { join } from 'node:path';
 import { FAKE_API_KEY, startFakeEkycpro } from '../test/support/fake-ekycpro.ts';
 import { testJpeg } from '../test/support/images.ts';
 import { writeKeyFile } from '../test/support/key-files.ts';
+import { answerHelp } from '../tools/usage.ts';
+
+answerHelp(`Usage: npm run bench:load
+
+200 concurrent clients against the paid fake (CACHE_SCOPE shared, then client), a client over its
+budget, the cost of auth + metrics + logging on a cache hit, and the engine shared by two clients.
+
+Environment:
+  LOAD_SECONDS           seconds of the 200-client load (default 60)
+  LOAD_OVERHEAD_ROUNDS   rounds of the overhead comparison (default 1500)
+  LOAD_SKIP_ENGINE=1     skip the shared-engine part`);
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const CLIENTS = 200;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,12 +14,14 @@ import { RECOGNIZE_KTP_OPERATION } from './schema/operations.ts';
 
 const HELP = `Usage: ktp-gateway recognize <image> [--json]
        ktp-gateway worker
+       ktp-gateway --version
 
 recognize: recognises one KTP image (jpeg, png or bmp, at most 2 MiB) with the configured provider,
 without a server, and prints the result of the GraphQL mutation recognizeKtp.
 
   --json     print the GraphQL result as JSON (data.recognizeKtp), for scripts
   --help     show this help
+  --version  print the version and exit
 
 The provider comes from the same environment as the server (see the README):
 KTP_PROVIDER=local (default, offline) or ekycpro with EKYCPRO_URL and EKYCPRO_API_KEY.
@@ -66,7 +69,7 @@ export async function runCli(
 ): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } } });
   } catch (error) {
     err(`${(error as Error).message}\n\n${HELP}`);
     return 2;
@@ -74,6 +77,10 @@ export async function runCli(
   const [command, path, ...rest] = parsed.positionals;
   if (parsed.values.help || command === 'help') {
     out(HELP);
+    return 0;
+  }
+  if (parsed.values.version) {
+    out(`ktp-gateway ${packageVersion()}\n`);
     return 0;
   }
   if (command === 'worker' && path === undefined) return runWorker(out, err, stop, env);
@@ -88,10 +95,13 @@ export async function runCli(
     config = loadConfig(env);
     bytes = await readFile(path);
   } catch (error) {
-    err(`ktp-gateway: ${error instanceof ConfigError ? error.message : `cannot read ${path}`}\n`);
+    err(`ktp-gateway: ${error instanceof ConfigError ? error.message : `cannot read ${path}: ${readFailure(error)}`}\n`);
     return 2;
   }
 
+  // The offline engine loads its models first (seconds): said on stderr, so that a wait is not
+  // mistaken for a hang and stdout stays the result alone.
+  if (config.provider === 'local') err('ktp-gateway: loading models…\n');
   // One image: a second OCR worker would only load a second copy of the models (seconds, ~400 MB)
   // and never get a job. One worker gets every core's onnxruntime threads instead.
   const provider = await createProvider({ ...config, local: { ...config.local, workers: config.local.workers ?? 1 } });
@@ -151,6 +161,20 @@ async function runWorker(out: (text: string) => void, err: (text: string) => voi
   out(`ktp-gateway worker: stopping after ${worker.completed} job(s); finishing the ones in hand\n`);
   await worker.close();
   return 0;
+}
+
+/** package.json's version: one directory up from src/ and from dist/ alike. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/** Why a file could not be read, in words, for the common reasons. */
+function readFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return code ?? (error instanceof Error ? error.message : String(error));
 }
 
 function describe(answer: Result): string {

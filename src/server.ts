@@ -73,7 +73,7 @@ async function main(): Promise<void> {
 
   // Before the socket opens: this second of table reading would otherwise stall the first answers.
   loadRegionTables();
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  await listen(server, config.port, config.host, 'PORT');
   // `/metrics` on a port of its own, for a scraper on a network clients do not reach.
   const metrics = gateway.metrics;
   metricsServer =
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       : undefined;
   if (metricsServer) {
     const listening = metricsServer;
-    await new Promise<void>((resolve) => listening.listen(config.observability.metricsPort, config.host, resolve));
+    await listen(listening, config.observability.metricsPort!, config.host, 'METRICS_PORT');
     const metricsAddress = listening.address();
     console.log(`ktp-gateway: metrics on http://localhost:${typeof metricsAddress === 'object' && metricsAddress ? metricsAddress.port : config.observability.metricsPort}${METRICS_PATH}`);
   }
@@ -100,7 +100,20 @@ async function main(): Promise<void> {
   }
 }
 
+/** A port that cannot be had is a setting to change, said in one line: not a stack trace. */
+class ListenError extends Error {}
+
+function listen(server: Server, port: number, host: string, setting: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const reason = error.code === 'EADDRINUSE' ? 'is in use' : error.code === 'EACCES' ? 'is not allowed for this user' : `cannot be opened (${error.code ?? error.message})`;
+      reject(new ListenError(`port ${port} ${reason}: set ${setting}`));
+    });
+    server.listen(port, host, () => resolve());
+  });
+}
+
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError || error instanceof ApiKeysError ? `ktp-gateway: ${error.message}` : error);
+  console.error(error instanceof ConfigError || error instanceof ApiKeysError || error instanceof ListenError ? `ktp-gateway: ${error.message}` : error);
   process.exit(1);
 });

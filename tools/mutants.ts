@@ -20,6 +20,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MUTANTS, type Mutant } from './mutants/list.ts';
+import { answerHelp } from './usage.ts';
+
+answerHelp(`Usage: npm run mutants -- [--only NAME]
+
+Breaks the gateway on purpose, one source line at a time, and shows which test catches each
+break; the file is restored on every path. Exits 1 if a mutant survives or no longer applies.
+Do not run other tests in this checkout meanwhile.
+
+Options:
+  --only NAME   the mutants whose name contains NAME`);
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VITEST = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');

@@ -13,6 +13,13 @@ import { fileURLToPath } from 'node:url';
 import { loadModels, releaseModels } from '../src/providers/local/engine/models.ts';
 import { readPage } from '../src/providers/local/engine/read-page.ts';
 import { decodeImage } from '../src/providers/local/pipeline/decode.ts';
+import { answerHelp } from './usage.ts';
+
+answerHelp(`Usage: npm run record:pages
+
+Re-records test/fixtures/ocr-pages (tracked files): the OcrPage the local engine returns for each
+fixture card image, so that the reader's tests run on what the engine really returns. Run after
+any change to what the engine returns. No options.`);
 
 const CARDS = new URL('../test/fixtures/cards/', import.meta.url);
 const PAGES = new URL('../test/fixtures/ocr-pages/', import.meta.url);

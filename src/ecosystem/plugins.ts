@@ -2,6 +2,7 @@ import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayConfig } from '../config.ts';
 import type { KeyValueCache } from '../recognition/key-value-cache.ts';
+import { useGraphiqlCaching } from './graphiql.ts';
 import { useHardening } from './use-hardening.ts';
 import { usePersistedQueries, usePersistedQueriesNotSupported } from './use-persisted-queries.ts';
 
@@ -21,5 +22,7 @@ export function ecosystemPlugins({ config, persistedQueries }: EcosystemPluginsO
     config.persistedQueries ? usePersistedQueries({ store: persistedQueries }) : usePersistedQueriesNotSupported(),
     useDeferStream() as Plugin,
     useHardening({ introspection: config.introspection, fieldSuggestions: config.fieldSuggestions }),
+    // Only GraphiQL's page is HTML on a GraphQL endpoint; it is sent compressed and with an ETag.
+    useGraphiqlCaching(),
   ];
 }

@@ -188,11 +188,32 @@ describe.concurrent('ktp-gateway’s code (runCli) in this process', () => {
     expect(run.stdout).toMatch(/^UPSTREAM_UNAVAILABLE: /);
   });
 
-  it('a missing file → exit 2, naming the file, nothing on stdout', async () => {
-    const run = await runInProcess(['recognize', join(dir, 'no-such-card.jpg')]);
+  it('a missing file → exit 2, naming the file and the reason, nothing on stdout', async () => {
+    const missing = join(dir, 'no-such-card.jpg');
+    const run = await runInProcess(['recognize', missing]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('no-such-card.jpg');
+    expect(run.stderr).toBe(`ktp-gateway: cannot read ${missing}: no such file\n`);
     expect(run.stdout).toBe('');
+  });
+
+  it('a directory given as the image → exit 2, saying it is a directory', async () => {
+    const run = await runInProcess(['recognize', dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`ktp-gateway: cannot read ${dir}: it is a directory\n`);
+  });
+
+  it.each([['--version'], ['-v']])('%s prints package.json’s version and exits 0, loading nothing', async (flag) => {
+    const { version } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    // Under a broken configuration too: the version is answered before any setting is read.
+    const run = await runInProcess([flag], { KTP_PROVIDER: 'paid' });
+    expect(run).toEqual({ code: 0, stdout: `ktp-gateway ${version}\n`, stderr: '' });
+  });
+
+  it('the paid provider loads no models, so nothing is said about them', async () => {
+    const { path } = await imageFile();
+    const run = await runInProcess(['recognize', path]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toMatch(/loading models/);
   });
 
   it.each([
@@ -228,7 +249,8 @@ describe.concurrent('ktp-gateway’s code (runCli) in this process', () => {
 describe('ktp-gateway with the offline engine, as the README shows it', () => {
   it('recognize test/fixtures/cards/ktp-09185/photo.jpg --json → that card’s identity, exit 0, nothing personal on stderr', async () => {
     const run = await runOfflineBin(['recognize', 'test/fixtures/cards/ktp-09185/photo.jpg', '--json']);
-    expect(run.stderr).toBe('');
+    // The wait for the models is announced on stderr, and that is all stderr says.
+    expect(run.stderr).toBe('ktp-gateway: loading models…\n');
     expect(run.code).toBe(0);
     const truth = JSON.parse(await readFile(join(ROOT, 'test/fixtures/cards/ktp-09185/truth.json'), 'utf8')) as { id: string; name: string };
     expect(JSON.parse(run.stdout)).toMatchObject({ __typename: 'KtpIdentity', nik: truth.id, name: truth.name, charged: false });

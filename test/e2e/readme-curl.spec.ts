@@ -69,3 +69,25 @@ describe('the README curl example', () => {
     expect(gw.fake.callsFor(contentHash(image))).toBe(1);
   });
 });
+
+describe("the README's REST example", () => {
+  /** The command of the README's REST section, its line continuations included. */
+  async function restCommand(): Promise<string> {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## The REST contract'));
+    return /```sh\n([\s\S]*?)\n```/.exec(section)![1]!;
+  }
+
+  it('sends a 137 KB photo (more than one shell argument may hold as base64) and gets the identity, one upstream call', async () => {
+    const photo = await readFile(new URL('../fixtures/cards/ktp-09185/rotated.jpg', import.meta.url));
+    expect(photo.byteLength).toBeGreaterThan(137_000);
+    await writeFile(join(dir, 'ktp.jpg'), photo);
+    const command = (await restCommand()).replace('curl ', '/usr/bin/curl --silent --show-error ').replace('http://localhost:4000', gw.origin);
+    const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
+      execFile('/bin/sh', ['-c', command], { cwd: dir }, (error, stdout, stderr) => (error ? reject(new Error(`curl failed: ${stderr}`)) : resolve({ stdout })));
+    });
+    const body = JSON.parse(stdout) as { status: string; message: { id: string } };
+    expect(body).toMatchObject({ status: 'OK', message: { id: SAMPLE_IDENTITY.id } });
+    expect(gw.fake.callsFor(contentHash(new Uint8Array(photo)))).toBe(1);
+  });
+});
