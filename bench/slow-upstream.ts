@@ -23,7 +23,7 @@ import { multipartForm } from '../test/support/multipart.ts';
 
 const { values: args } = parseArgs({ options: { help: { type: 'boolean' } } });
 if (args.help) {
-  console.log('usage: npm run bench:slow-upstream\n\nThe paid API slower than EKYCPRO_TIMEOUT_MS: paid calls per image, per budget, per unreadable answer.\nNo settings; no Redis; it starts its own server and fake paid API on loopback and stops them.');
+  console.log('Usage: npm run bench:slow-upstream\n\nThe paid API slower than EKYCPRO_TIMEOUT_MS: paid calls per image, per budget, per unreadable answer.\nNo settings; no Redis; it starts its own server and fake paid API on loopback and stops them.');
   process.exit(0);
 }
 

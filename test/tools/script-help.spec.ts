@@ -10,7 +10,7 @@ import { describeRedis, rawClient, startOwnRedis, type OwnRedis } from '../suppo
  * empty redis-server; after every --help it has received no connection but ours and holds no key.
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SCRIPTS = ['bench', 'bench:cluster', 'bench:accuracy', 'bench:busy', 'bench:abuse', 'bench:load', 'cluster', 'cards', 'record:pages', 'mutants', 'build'];
+const SCRIPTS = ['bench', 'bench:cluster', 'bench:accuracy', 'bench:busy', 'bench:abuse', 'bench:load', 'bench:slow-upstream', 'cluster', 'cards', 'record:pages', 'mutants', 'build'];
 
 let redis: OwnRedis;
 let client: Redis;
