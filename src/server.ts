@@ -14,6 +14,9 @@ import { loadRegionTables } from './ktp/regions.ts';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Now, before the engine starts warming and the socket opens: this second of table reading
+  // would otherwise stall the first answers and every request in flight with them.
+  loadRegionTables();
   const log = (line: string) => console.warn(line);
   // With REDIS_URL: Redis behind a small memory cache, leases so that replicas pay once between
   // them, and persisted queries registered once for the whole fleet.
@@ -71,8 +74,6 @@ async function main(): Promise<void> {
     console.warn(reloaded.ok ? `ktp-gateway: SIGHUP: ${reloaded.clients} client keys loaded` : `ktp-gateway: SIGHUP: keys not reloaded, the last good ones stay in force: ${reloaded.reason}`);
   });
 
-  // Before the socket opens: this second of table reading would otherwise stall the first answers.
-  loadRegionTables();
   await listen(server, config.port, config.host, 'PORT');
   // `/metrics` on a port of its own, for a scraper on a network clients do not reach.
   const metrics = gateway.metrics;

@@ -60,25 +60,29 @@ describe('slow uploaders declaring 8 MB, from one address (open server, default 
   });
 });
 
-describe('greedy uploaders of one key, from many addresses (default limits)', () => {
+describe('greedy uploaders of one key, from many addresses (the default shares, scaled down 8 times)', () => {
   const HOG = 'hog-key';
   const OTHER = 'other-key';
+  // 16 MiB of budget and 1 MiB bodies: the defaults' proportions (a quarter each) at an eighth of the bytes sent.
+  const BODY = MiB;
   let gw: GatewayServer;
   beforeAll(async () => {
-    gw = await startGatewayServer({ env: { API_KEYS_FILE: writeKeyFile([{ id: 'hog', key: HOG }, { id: 'other', key: OTHER }]) } });
+    gw = await startGatewayServer({
+      env: { API_KEYS_FILE: writeKeyFile([{ id: 'hog', key: HOG }, { id: 'other', key: OTHER }]), MAX_BUFFERED_BYTES: String(16 * MiB), MAX_REQUEST_BYTES: String(BODY) },
+    });
   });
   afterAll(() => gw.close());
 
   it('16 bodies sent but for their last byte hold one client\'s share (a quarter), not the budget; the rest get 429 once they end', async () => {
-    const almostAll = new Uint8Array(DECLARED - 1).fill(0x2d);
+    const almostAll = new Uint8Array(BODY - 1).fill(0x2d);
     // Each from its own address: the per-address share does not bind, the per-client one must.
     const hogs = await Promise.all(
-      Array.from({ length: 16 }, (_, i) => startUpload(portOf(gw), { path: '/graphql', headers: { ...MULTIPART, 'x-api-key': HOG }, contentLength: DECLARED }, almostAll, `127.0.1.${i + 1}`)),
+      Array.from({ length: 16 }, (_, i) => startUpload(portOf(gw), { path: '/graphql', headers: { ...MULTIPART, 'x-api-key': HOG }, contentLength: BODY }, almostAll, `127.0.1.${i + 1}`)),
     );
     open.push(...hogs);
     const share = gw.gateway.bufferedBytes.max / 4;
-    // Three or four of them fit in the share (each is 8 MiB less a byte; the share is 32 MiB).
-    await until(() => gw.gateway.bufferedBytes.used >= 3 * (DECLARED - 1));
+    // Three or four of them fit in the share (each is 1 MiB less a byte; the share is 4 MiB).
+    await until(() => gw.gateway.bufferedBytes.used >= 3 * (BODY - 1));
     expect(gw.gateway.bufferedBytes.used).toBeLessThanOrEqual(share);
 
     const typename = await request(gw.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': OTHER }, body: TYPENAME });
