@@ -108,8 +108,9 @@ describe('readCard', () => {
 
   it('takes a blood-type label with nothing after it for the dash the detector missed', () => {
     const card = read(enginePage({ ...MARIA, blood: '' }));
+    // Its confidence is the calibration's: on the tuning cards every such label was the dash
+    // (11 of 11), so it is no longer pinned under 0.6 as the reader's own guess was.
     expect(card?.fields.blood_type).toBe('-');
-    expect(card?.confidence.blood_type).toBeLessThan(0.6);
   });
 
   it('reads a dated Berlaku Hingga and the Kepercayaan label', () => {
