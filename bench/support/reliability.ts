@@ -4,10 +4,13 @@
  * calibration tool only.
  */
 
+import { SURE_CONFIDENCE } from '../../src/ktp/normalise.ts';
+
 /** Bucket lower bounds; a field falls in the last bucket whose bound it reaches. */
 export const BUCKETS = [0, 0.5, 0.8, 0.9, 0.95, 0.99] as const;
+
 /** The confidence from which a KYC flow takes a field without a human look. */
-export const TRUSTED = 0.95;
+export const TRUSTED = SURE_CONFIDENCE;
 
 export interface Scored {
   confidence: number;

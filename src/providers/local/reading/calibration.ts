@@ -23,6 +23,15 @@ export interface Calibration {
 
 const CALIBRATION = model as Calibration;
 
+/**
+ * The most a NIK may be trusted when the other readings of its row did not all read its digits:
+ * under 0.95 unless every one agreed, 0.5 when none did. Not fitted: the tuning cards hold one
+ * wrong NIK (no reading agreed with it) against 133 right ones, 131 of them agreed on by every
+ * reading, too few to learn what a disagreement costs, and a wrong NIK reported as sure is the one
+ * error a KYC flow cannot afford.
+ */
+export const nikAgreementCap = (agreement: number) => (agreement >= 1 ? 1 : 0.5 + 0.449 * agreement);
+
 /** The probability the group's model gives this evidence. */
 export function calibrated(group: FieldGroup, features: Features, calibration: Calibration = CALIBRATION): number {
   const m = calibration.groups[group];

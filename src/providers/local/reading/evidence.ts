@@ -45,7 +45,7 @@ export interface Support {
   /** The label that introduced the value was read rather than inferred from the row order. */
   labelSure: boolean;
   /** The NIK only: its hard checks, its disagreements with the printed card, and the share of its readings that agreed digit for digit. */
-  nik?: { valid: boolean; warnings: number; agreement: number };
+  nik?: { valid: boolean; warnings: number; agreement: number; rereads: number };
 }
 
 /** The features, in the order the calibration's weights are written. */

@@ -9,7 +9,7 @@ import type { Glyph } from './glyphs.ts';
 import type { CardLayout, SideText, ValueSpan } from './layout.ts';
 import { readNikFromGlyphs } from './nik.ts';
 import { stripPrefix } from './labels.ts';
-import { calibrated } from './calibration.ts';
+import { calibrated, nikAgreementCap } from './calibration.ts';
 import { evidenceOf, FIELD_GROUPS, type Features, type Support } from './evidence.ts';
 import { readPlaceName, readRegion, type PlaceReading } from './places.ts';
 import { indexCandidates, reconcile, type CandidateIndex } from './reconcile.ts';
@@ -162,7 +162,7 @@ function readNik(span: ValueSpan | null, printed: PrintedCard): Reading {
     confidence: clamp01(meanScore(glyphs) * (0.5 + 0.5 * weakest) * consistent),
     glyphs,
     labelSure: labelSure(span),
-    nik: { valid: check.valid, warnings: check.warnings.length, agreement: 0 },
+    nik: { valid: check.valid, warnings: check.warnings.length, agreement: nik.agreement, rereads: nik.rereads },
   };
 }
 
@@ -325,7 +325,8 @@ export function readFields(layout: CardLayout): CardReading {
     asRead[key] = tidy(r.asRead);
     evidence[key] = evidenceOf(r.glyphs, { ...r, prior: r.confidence });
     // The chance the value is exactly what the card prints (reading/calibration.ts).
-    confidence[key] = fields[key] ? Math.round(calibrated(FIELD_GROUPS[key], evidence[key]) * 1000) / 1000 : 0;
+    const p = calibrated(FIELD_GROUPS[key], evidence[key]);
+    confidence[key] = fields[key] ? Math.round((r.nik && r.nik.rereads > 0 ? Math.min(p, nikAgreementCap(r.nik.agreement)) : p) * 1000) / 1000 : 0;
     const box = boxOf(r.glyphs);
     if (box && fields[key]) boxes[key] = box;
   }
