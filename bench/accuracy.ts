@@ -8,10 +8,13 @@
  *    that normalisation changed. It must be 0;
  *  - latency of the whole engine (decode, card finding, orientation, OCR, reading), in this thread,
  *    against the bare engine call (ocr-node's detect) on the same images: ratios within one run;
+ *  - whether the confidence is a probability: per family (and classic variant), fields by reported
+ *    confidence bucket with the share exact, the expected calibration error, the share of fields
+ *    cleared at >= 0.95 and of those exact, and the wrong NIKs reported at >= 0.95;
  *  - the other documents (KTP back, KK, SIM, passport, empty template): FAIL, and which it says.
  *
- * Which seeds of which family were used for tuning, and which are held out, is declared below
- * (RANGES) and in docs/accuracy.md. `--misses` prints every field read wrong, which is tuning
+ * Which seeds of which family were used for tuning, and which are held out, is declared in
+ * bench/ranges.ts (RANGES) and in docs/accuracy.md. `--misses` prints every field read wrong, which is tuning
  * information: it refuses to run on any held-out range.
  *
  *   npm run bench:accuracy                         # the held-out ranges (what to report)
@@ -28,16 +31,17 @@ import { inspectImage, isErrorOutcome } from '../src/recognition/inspect-image.t
 import { normaliseIdentity } from '../src/ktp/normalise.ts';
 import type { RawKtpFields } from '../src/ktp/raw-fields.ts';
 import { rawEngineRecognize } from './raw-engine.ts';
+import { overlaps, RANGES, type Range } from './ranges.ts';
+import { rangeImages } from './support/images.ts';
+import { reliabilityTable, type Scored } from './support/reliability.ts';
 import {
   BENCH_VARIANTS,
   DOCUMENTS,
   FAMILIES,
-  generateFamilyCard,
   HELD_OUT_FAMILY,
   isFamily,
   isVariant,
   renderDocument,
-  type Family,
   type Variant,
 } from '../tools/synthetic-ktp/index.ts';
 import { answerHelp } from '../tools/usage.ts';
@@ -57,45 +61,6 @@ Options:
   --no-documents          skip the other documents
   --no-nice               keep this thread's normal priority`);
 
-/** One declared range of cards. */
-interface Range {
-  family: Family;
-  first: number;
-  last: number;
-  /** What it was used for, truthfully. */
-  note: string;
-}
-
-/**
- * The discipline, mechanical: tuning ranges may be looked at with --misses; held-out ranges only
- * ever print totals. The held-out family (HELD_OUT_FAMILY, `scan`) has no tuning range at all: it
- * was written and committed before the work it is measured for, and never run with --misses, nor
- * looked at. `screenshot` held that place until the NIK work after 0.2.x.
- */
-export const RANGES: { tuning: readonly Range[]; heldOut: readonly Range[] } = {
-  tuning: [
-    { family: 'classic', first: 1, last: 20, note: 'chose the space threshold (686 spaces) before 0.2.0' },
-    { family: 'classic', first: 100, last: 124, note: 'tuned with --misses before 0.2.0 (the README called them held out)' },
-    { family: 'dejavu', first: 1, last: 30, note: 'tuned with --misses for 0.2.0' },
-    { family: 'phone', first: 1, last: 30, note: 'tuned with --misses for 0.2.0' },
-    // Declared (and committed) before any of their misses were looked at, for the street-address
-    // and OCR-A NIK work after 0.2.0: fresh seeds, so the fixes are not shaped by earlier tuning.
-    { family: 'classic', first: 1000, last: 1039, note: 'tuned with --misses after 0.2.0 (street addresses, OCR-A NIKs)' },
-    { family: 'dejavu', first: 1000, last: 1039, note: 'tuned with --misses after 0.2.0 (OCR-A NIKs)' },
-    { family: 'phone', first: 1000, last: 1039, note: 'tuned with --misses after 0.2.0' },
-    // The held-out family until 0.2.x (its figures then are in docs/accuracy.md); its NIK misses
-    // were what was left, so it became a tuning family once `scan` had been written to replace it.
-    { family: 'screenshot', first: 1, last: 40, note: 'held-out family until 0.2.x; tuned with --misses after it (NIK digits)' },
-  ],
-  heldOut: [
-    { family: 'classic', first: 300, last: 319, note: 'held out: never run before the final figures' },
-    { family: 'dejavu', first: 500, last: 519, note: 'held out: never run before the final figures' },
-    { family: 'phone', first: 500, last: 519, note: 'held out: never run before the final figures' },
-    { family: HELD_OUT_FAMILY, first: 1, last: 40, note: 'held-out family: never looked at while tuning' },
-  ],
-};
-if (RANGES.tuning.some((r) => r.family === HELD_OUT_FAMILY)) throw new Error(`${HELD_OUT_FAMILY} is the held-out family: no tuning range may name it`);
-
 const FIELDS = [
   'id', 'name', 'pob', 'dob', 'gender', 'address', 'rt', 'rw', 'village', 'district', 'city', 'province',
   'religion', 'marital_status', 'work', 'nationnality', 'blood_type', 'valid_until', 'issue_city', 'issue_date',
@@ -114,8 +79,6 @@ const { values } = parseArgs({
     'no-nice': { type: 'boolean', default: false },
   },
 });
-
-const overlaps = (a: Range, b: Range) => a.family === b.family && a.first <= b.last && b.first <= a.last;
 
 let ranges: Range[];
 if (values.family !== undefined) {
@@ -178,6 +141,13 @@ const tally = (): Tally => ({ images: 0, identity: 0, nik16: 0, nikRight: 0, fie
 const perRange = new Map<string, Tally>();
 const perField = new Map<string, { right: number; total: number }>(FIELDS.map((f) => [f, { right: 0, total: 0 }]));
 const misses: string[] = [];
+/** Every field's reported confidence and whether it was exact, per family (and per classic variant). */
+const scored = new Map<string, { fields: Scored[]; niks: Scored[] }>();
+const scoredIn = (group: string) => {
+  let g = scored.get(group);
+  if (!g) scored.set(group, (g = { fields: [], niks: [] }));
+  return g;
+};
 const TODAY = new Date(Date.UTC(2025, 5, 30));
 
 // Both the engine and the bare baseline run in this thread, at the workers' priority, one image at
@@ -191,58 +161,58 @@ for (const range of ranges) {
   const key = `${range.family} ${range.first}..${range.last}`;
   const t = tally();
   perRange.set(key, t);
-  for (let seed = range.first; seed <= range.last; seed++) {
-    const card = generateFamilyCard(seed, range.family);
-    const images: (Variant | undefined)[] = range.family === 'classic' ? (variants as Variant[]) : [undefined];
-    for (const variant of images) {
-      const { bytes } = await card.render(variant);
-      const image = inspectImage(bytes);
-      if (isErrorOutcome(image)) throw new Error(`generated image refused: ${image.code}`);
-      const t0 = performance.now();
-      const { result, asRead } = await recogniseImage(models, bytes, image.format);
-      const oursMs = performance.now() - t0;
-      const rawMs = withRaw ? (await rawEngineRecognize(bytes, { threads: 1 })).ms : Number.NaN;
-      const read: Partial<RawKtpFields> = result.kind === 'identity' ? result.fields : {};
-      t.images++;
-      t.ours.push(oursMs);
-      if (withRaw) t.raw.push(rawMs);
-      if (result.kind === 'identity') t.identity++;
-      if (card.nikIs16Digits) {
-        t.nik16++;
-        if (read.id === card.truth.id) t.nikRight++;
+  let lastSeed = range.first - 1;
+  for await (const { seed, variant, card, bytes, format, where } of rangeImages(range, variants as Variant[])) {
+    if (seed !== lastSeed) process.stderr.write(`\r${key}: card ${seed - range.first + 1}/${range.last - range.first + 1}   `);
+    lastSeed = seed;
+    const t0 = performance.now();
+    const { result, asRead } = await recogniseImage(models, bytes, format);
+    const oursMs = performance.now() - t0;
+    const rawMs = withRaw ? (await rawEngineRecognize(bytes, { threads: 1 })).ms : Number.NaN;
+    const read: Partial<RawKtpFields> = result.kind === 'identity' ? result.fields : {};
+    t.images++;
+    t.ours.push(oursMs);
+    if (withRaw) t.raw.push(rawMs);
+    if (result.kind === 'identity') t.identity++;
+    if (card.nikIs16Digits) {
+      t.nik16++;
+      if (read.id === card.truth.id) t.nikRight++;
+    }
+    const groups = [scoredIn(variant ? `${range.family} ${variant}` : range.family), scoredIn('all')];
+    for (const field of FIELDS) {
+      const want = card.truth[field] ?? '';
+      const got = read[field] ?? '';
+      const score: Scored = { confidence: result.kind === 'identity' ? (result.confidence?.[field] ?? 0) : 0, exact: got === want };
+      for (const g of groups) {
+        g.fields.push(score);
+        if (field === 'id' && card.nikIs16Digits) g.niks.push(score);
       }
-      const where = `${range.family} ${seed}${variant ? ` ${variant}` : ''}`;
-      for (const field of FIELDS) {
-        const want = card.truth[field] ?? '';
-        const got = read[field] ?? '';
-        t.fieldsTotal++;
-        perField.get(field)!.total++;
-        if (got === want) {
-          t.fieldsRight++;
-          perField.get(field)!.right++;
-        } else {
-          if (asRead && (asRead[field] ?? '') === want) t.rewritten++;
-          misses.push(`${where} ${field}: expected ${JSON.stringify(want)}, read ${JSON.stringify(got)}${asRead ? `, glyphs ${JSON.stringify(asRead[field] ?? '')}` : ''}`);
-        }
-      }
-      if (result.kind === 'identity') {
-        const identity = normaliseIdentity(result.fields, result.confidence, TODAY);
-        for (const [name, pick, rawKey] of PRINTED) {
-          const want = card.truth[rawKey] ?? '';
-          const got = pick(identity) ?? '';
-          t.printedTotal++;
-          if (got === want) t.printedRight++;
-          // Normalisation must print what the provider read: any change of a right reading is a rewrite.
-          else if (result.fields[rawKey] === want) {
-            t.rewritten++;
-            misses.push(`${where} normalised ${name}: expected ${JSON.stringify(want)}, printed ${JSON.stringify(got)}`);
-          }
-        }
+      t.fieldsTotal++;
+      perField.get(field)!.total++;
+      if (got === want) {
+        t.fieldsRight++;
+        perField.get(field)!.right++;
       } else {
-        t.printedTotal += PRINTED.length;
+        if (asRead && (asRead[field] ?? '') === want) t.rewritten++;
+        misses.push(`${where} ${field}: expected ${JSON.stringify(want)}, read ${JSON.stringify(got)} at ${score.confidence}${asRead ? `, glyphs ${JSON.stringify(asRead[field] ?? '')}` : ''}`);
       }
     }
-    process.stderr.write(`\r${key}: card ${seed - range.first + 1}/${range.last - range.first + 1}   `);
+    if (result.kind === 'identity') {
+      const identity = normaliseIdentity(result.fields, result.confidence, TODAY);
+      for (const [name, pick, rawKey] of PRINTED) {
+        const want = card.truth[rawKey] ?? '';
+        const got = pick(identity) ?? '';
+        t.printedTotal++;
+        if (got === want) t.printedRight++;
+        // Normalisation must print what the provider read: any change of a right reading is a rewrite.
+        else if (result.fields[rawKey] === want) {
+          t.rewritten++;
+          misses.push(`${where} normalised ${name}: expected ${JSON.stringify(want)}, printed ${JSON.stringify(got)}`);
+        }
+      }
+    } else {
+      t.printedTotal += PRINTED.length;
+    }
   }
   process.stderr.write('\n');
 }
@@ -280,6 +250,11 @@ console.log('');
 console.log('| field | exact |');
 console.log('|---|---|');
 for (const [field, f] of perField) console.log(`| ${field} | ${pct(f.right, f.total)} |`);
+console.log('');
+console.log('');
+console.log('Reliability: fields by reported confidence, count and share exact (spaces and punctuation included).');
+console.log('');
+for (const line of reliabilityTable(new Map([...scored].sort(([a], [b]) => (a === 'all' ? 1 : b === 'all' ? -1 : a.localeCompare(b)))))) console.log(line);
 console.log('');
 console.log(`latency, ours: p50 ${ms(quantile(all.ours, 0.5))} ms, p90 ${ms(quantile(all.ours, 0.9))} ms, p99 ${ms(quantile(all.ours, 0.99))} ms`);
 if (withRaw) console.log(`latency, bare engine: p50 ${ms(quantile(all.raw, 0.5))} ms, p90 ${ms(quantile(all.raw, 0.9))} ms`);

@@ -14,6 +14,7 @@ import type {
   FieldWarningData,
   KtpAddressData,
   KtpIdentityData,
+  NikCheckData,
   KtpOccupationMatchData,
   KtpRegionMatchData,
   OfficialNameData,
@@ -123,6 +124,8 @@ function date(field: keyof RawKtpFields, value: unknown, warnings: FieldWarningD
   return iso;
 }
 
+const withWarnings = (check: NikCheckData, more: string[]): NikCheckData => (more.length ? { ...check, warnings: [...check.warnings, ...more] } : check);
+
 function confidences(confidence: FieldConfidence | undefined): FieldConfidenceData[] {
   if (!confidence || typeof confidence !== 'object') return [];
   return Object.entries(confidence)
@@ -134,6 +137,21 @@ function confidences(confidence: FieldConfidence | undefined): FieldConfidenceDa
 /** How the card itself prints the closed values (older spellings included). */
 const RELIGION_FORMS = ['ISLAM', 'KRISTEN', 'KATOLIK', 'KATHOLIK', 'HINDU', 'BUDDHA', 'BUDHA', 'KONGHUCU', 'KHONGHUCU', 'KEPERCAYAAN TERHADAP TUHAN YME'];
 const BLOOD_FORMS = ['A', 'B', 'AB', 'O'].flatMap((g) => [g, `${g}+`, `${g}-`]);
+
+/**
+ * The confidence from which a field may be taken without a look at the card: a provider's
+ * confidence is the chance the value is exactly what the card prints (the offline engine's is
+ * calibrated to be, docs/accuracy.md), so at 0.95 one field in twenty may be wrong, and a NIK
+ * reported under it is listed in `nikCheck.warnings`.
+ */
+export const SURE_CONFIDENCE = 0.95;
+
+/** The NIK's own doubt, as a warning: a provider that read it unsure (its readings disagreed) says so. */
+function nikDoubt(confidence: FieldConfidence | undefined): string[] {
+  const id = confidence && typeof confidence === 'object' ? confidence.id : undefined;
+  if (typeof id !== 'number' || !Number.isFinite(id) || id >= SURE_CONFIDENCE) return [];
+  return [`The provider was unsure of the NIK's digits (confidence ${Math.max(0, id).toFixed(2)}): check them against the card.`];
+}
 
 export function normaliseIdentity(
   raw: RawKtpFields,
@@ -174,13 +192,16 @@ export function normaliseIdentity(
     validUntil: validUntil.date,
     issueCity: text(fields.issue_city),
     issueDate: date('issue_date', fields.issue_date, warnings),
-    nikCheck: checkNik(nik, {
-      birthDate,
-      gender,
-      province: place?.province ?? null,
-      city: place?.city ?? null,
-      district: place?.district ?? null,
-    }, today),
+    nikCheck: withWarnings(
+      checkNik(nik, {
+        birthDate,
+        gender,
+        province: place?.province ?? null,
+        city: place?.city ?? null,
+        district: place?.district ?? null,
+      }, today),
+      nik === '' ? [] : nikDoubt(confidence),
+    ),
     confidence: confidences(confidence),
     fieldWarnings: warnings,
     raw,

@@ -309,3 +309,21 @@ describe('normaliseIdentity is total', () => {
     }
   });
 });
+
+describe('normaliseIdentity: a NIK the provider was unsure of', () => {
+  const RAW = { id: '3308062009880011', dob: '20-09-1988', gender: 'LAKI-LAKI' } as Parameters<typeof normaliseIdentity>[0];
+  const TODAY = new Date(Date.UTC(2025, 5, 30));
+
+  it('lists a NIK reported under 0.95 in nikCheck.warnings, with its confidence', () => {
+    const identity = normaliseIdentity(RAW, { id: 0.62 }, TODAY);
+    expect(identity.nikCheck.warnings).toContainEqual(expect.stringContaining('unsure of the NIK'));
+    expect(identity.nikCheck.warnings.join(' ')).toContain('0.62');
+  });
+
+  it('adds nothing for a sure NIK, nor when the provider reports no confidence', () => {
+    const unsure = (c: Parameters<typeof normaliseIdentity>[1]) => normaliseIdentity(RAW, c, TODAY).nikCheck.warnings.filter((w) => w.includes('unsure'));
+    expect(unsure({ id: 0.97 })).toEqual([]);
+    expect(unsure(undefined)).toEqual([]);
+    expect(unsure({ name: 0.2 })).toEqual([]);
+  });
+});

@@ -29,6 +29,11 @@ export interface OcrLine {
      */
     ink?: number;
   }[];
+  /**
+   * Other readings of the line (a taller crop, other horizontal scales), each its characters and
+   * their scores: only on a line that holds a NIK's run of digits (engine/nik-rereads.ts).
+   */
+  rereads?: { char: string; score: number }[][];
 }
 
 export interface PageBox {

@@ -5,10 +5,9 @@
  * the photo column) → fields (as printed; vocabularies and region tables settle only what the
  * recogniser was unsure of).
  */
-import type { FieldBoxes, FieldConfidence, RawKtpFields } from '../../ktp/raw-fields.ts';
 import { squash } from '../../ktp/fuzzy.ts';
 import type { OcrPage } from './ocr-line.ts';
-import { readFields } from './reading/fields.ts';
+import { readFields, type CardReading } from './reading/fields.ts';
 import { layoutCard, type CardLayout } from './reading/layout.ts';
 
 /**
@@ -21,7 +20,7 @@ const MIN_LABELS = 3;
 export type LooksLike = 'ktp-back' | 'family-card' | 'driving-licence' | 'passport' | 'empty-template' | 'no-nik' | 'unknown';
 
 export type CardResult =
-  | { kind: 'identity'; fields: RawKtpFields; confidence: FieldConfidence; asRead: RawKtpFields; boxes: FieldBoxes }
+  | ({ kind: 'identity' } & CardReading)
   | { kind: 'not-a-ktp'; looksLike: LooksLike };
 
 /** Words printed on other documents people send instead of a KTP's front, squashed, checked in this order. */

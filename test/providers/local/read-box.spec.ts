@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readBox } from '../../../src/providers/local/engine/read-page.ts';
+import { withNikRereads } from '../../../src/providers/local/engine/nik-rereads.ts';
 import type { TextBox } from '../../../src/providers/local/engine/detect.ts';
 import type { RecogniseOptions, RecognisedLine } from '../../../src/providers/local/engine/recognize.ts';
 
@@ -119,5 +120,24 @@ describe('readBox: a character holding two pieces of ink is read again at other 
     const reader = scaledReader({ 1: line });
     await readBox(reader.read, NIK_BOX);
     expect(reader.scales).toEqual([1]);
+  });
+});
+
+describe('withNikRereads: a line holding a NIK is read again for the reader to compare', () => {
+  it('reads a NIK line three more times, at crops and scales readBox never uses, and keeps the first reading', async () => {
+    const first = mono('NIK : 3308062009880011', 0.97);
+    const reader = scripted(() => 0, { 0: mono('3308062009880011', 0.95) });
+    const read = await withNikRereads(reader.read, NIK_BOX, first);
+    expect(read.chars).toEqual(first.chars);
+    expect(read.rereads?.map((r) => r.map((c) => c.char).join(''))).toEqual(['3308062009880011', '3308062009880011', '3308062009880011']);
+    expect(reader.crops.map((b) => Math.round(b.height))).toEqual([52, 40, 40]);
+    expect(reader.scales).toEqual([1, 0.9, 1.1]);
+  });
+
+  it('reads a line with fewer digits in a row once: a date or RT/RW is no NIK', async () => {
+    const reader = scripted(() => 0, {});
+    const date = mono('JAKARTA, 12-05-1990', 0.97);
+    expect(await withNikRereads(reader.read, NIK_BOX, date)).toBe(date);
+    expect(reader.crops).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { detectText, type TextBox } from './detect.ts';
 import type { Models } from './models.ts';
 import { recogniseBox, type RecogniseOptions, type RecognisedLine } from './recognize.ts';
 import { swallowedRuns } from './ink-runs.ts';
+import { withNikRereads } from './nik-rereads.ts';
 
 /** PaddleOCR's drop_score: below it a "line" is guilloche or the photo read as text. */
 const MIN_LINE_SCORE = 0.5;
@@ -85,7 +86,7 @@ export async function readPage(models: Models, decoded: Raster): Promise<{ page:
   const lines: OcrLine[] = [];
   const reader: BoxReader = (box, options) => recogniseBox(models.rec, models.dictionary, image, box, options);
   for (const box of boxes) {
-    const read = await readBox(reader, box);
+    const read = await withNikRereads(reader, box, await readBox(reader, box));
     const line = toOcrLine(read, box);
     if (line !== null) lines.push(line);
   }
@@ -183,10 +184,12 @@ function toOcrLine(read: RecognisedLine, box: TextBox): OcrLine | null {
   while (chars.length > 0 && chars[0]!.char.trim() === '') chars.shift();
   while (chars.length > 0 && chars[chars.length - 1]!.char.trim() === '') chars.pop();
   if (chars.length === 0) return null;
+  const rereads = read.rereads?.map((r) => r.map((c) => ({ char: c.char.normalize('NFKC'), score: c.score })));
   return {
     text: chars.map((c) => c.char).join(''),
     score: read.score,
     box: { x: box.x, y: box.y, width: box.width, height: box.height },
     chars,
+    ...(rereads ? { rereads } : {}),
   };
 }

@@ -23,6 +23,8 @@ export interface RecognisedLine {
   chars: CtcChar[];
   /** The separate pieces of ink of the crop, in the image's pixels (see inkRuns). */
   inkRuns?: InkRun[];
+  /** Other readings of the same line, when it holds a NIK (see engine/nik-rereads.ts). */
+  rereads?: CtcChar[][];
 }
 
 const REC_HEIGHT = 48;

@@ -9,20 +9,23 @@ import type { Glyph } from './glyphs.ts';
 import type { CardLayout, SideText, ValueSpan } from './layout.ts';
 import { readNikFromGlyphs } from './nik.ts';
 import { stripPrefix } from './labels.ts';
-import { readPlaceName, readRegion } from './places.ts';
+import { calibrated, nikAgreementCap } from './calibration.ts';
+import { evidenceOf, FIELD_GROUPS, type Features, type Support } from './evidence.ts';
+import { readPlaceName, readRegion, type PlaceReading } from './places.ts';
 import { indexCandidates, reconcile, type CandidateIndex } from './reconcile.ts';
 import { gapKinds, markedText, restoreSpaces, separateAddressTokens, separateNameTokens } from './spaces.ts';
 import { clamp01, tidy } from './text.ts';
 
-interface Reading {
+interface Reading extends Omit<Support, 'prior'> {
   value: string;
   /** The glyphs' own text, before any vocabulary or table had a say. */
   asRead: string;
+  /** The reader's own score (the calibration's prior, see reading/evidence.ts). */
   confidence: number;
-  /** The glyphs the value was read from, for its box. */
+  /** The glyphs the value was read from, for its box and its evidence. */
   glyphs: readonly Glyph[];
 }
-const NONE: Reading = { value: '', asRead: '', confidence: 0, glyphs: [] };
+const NONE: Reading = { value: '', asRead: '', confidence: 0, glyphs: [], labelSure: false };
 
 /**
  * How each closed field is printed, older spellings included (`KATHOLIK`, `BUDHA`). A reading is
@@ -45,8 +48,10 @@ const VOCABULARIES = {
 /** Every glyph of a value, wrapped lines in reading order. */
 const allGlyphs = (span: ValueSpan | undefined): Glyph[] => span?.lines.flat() ?? [];
 
+/** Whether the label that introduced a value was read (rather than inferred from the row order). */
+const labelSure = (span: ValueSpan) => span.labelQuality >= 0.75;
 /** A label we had to infer from the row order is weaker evidence that the value is this field's. */
-const labelFactor = (span: ValueSpan) => (span.labelQuality >= 0.75 ? 1 : 0.85);
+const labelFactor = (span: ValueSpan) => (labelSure(span) ? 1 : 0.85);
 
 /** A value of a closed vocabulary, as printed; a vocabulary entry only where the recogniser was unsure. */
 function readVocabulary(span: ValueSpan | undefined, vocabulary: CandidateIndex): Reading {
@@ -57,7 +62,7 @@ function readVocabulary(span: ValueSpan | undefined, vocabulary: CandidateIndex)
   const ocr = meanScore(glyphs) * labelFactor(span);
   // A value outside the vocabulary is what the card prints (an old card's free text, a mock-up's
   // wording), with the doubt of a value nothing vouches for.
-  return { value: fixed?.text ?? asRead, asRead, confidence: clamp01(ocr * (fixed ? 1 : 0.6)), glyphs };
+  return { value: fixed?.text ?? asRead, asRead, confidence: clamp01(ocr * (fixed ? 1 : 0.6)), glyphs, vouched: fixed !== null, labelSure: labelSure(span) };
 }
 
 /**
@@ -93,7 +98,7 @@ function readFreeText(
   const value = tidy(tokens(lines.map((l) => markedText(l)).join(' ')));
   const asRead = tidy(lines.map((l) => restoreSpaces(l)).join(' '));
   // Spacing is inferred, not read: the score caps below certainty.
-  return { value, asRead, confidence: clamp01(meanScore(lines.flat()) * labelFactor(span) * 0.95), glyphs: lines.flat() };
+  return { value, asRead, confidence: clamp01(meanScore(lines.flat()) * labelFactor(span) * 0.95), glyphs: lines.flat(), labelSure: labelSure(span) };
 }
 
 /**
@@ -122,7 +127,7 @@ function printedDate(glyphs: readonly Glyph[]): string | null {
 function readValidUntil(span: ValueSpan | undefined): Reading {
   const glyphs = allGlyphs(span);
   const date = span && glyphs.length ? printedDate(glyphs) : null;
-  if (span && date) return { value: date, asRead: date, confidence: clamp01(meanScore(glyphs) * labelFactor(span)), glyphs };
+  if (span && date) return { value: date, asRead: date, confidence: clamp01(meanScore(glyphs) * labelFactor(span)), glyphs, labelSure: labelSure(span) };
   return readVocabulary(span, VOCABULARIES.forLife);
 }
 
@@ -132,7 +137,7 @@ function readValidUntil(span: ValueSpan | undefined): Reading {
  * value read from the layout rather than from glyphs.)
  */
 function readBloodType(span: ValueSpan | undefined): Reading {
-  if (span && allGlyphs(span).length === 0) return { value: '-', asRead: '-', confidence: 0.5 * labelFactor(span), glyphs: [] };
+  if (span && allGlyphs(span).length === 0) return { value: '-', asRead: '-', confidence: 0.5 * labelFactor(span), glyphs: [], vouched: false, labelSure: labelSure(span) };
   // The field prints only letters and signs: a digit read there is the letter it looks like.
   const letters = span && { ...span, lines: span.lines.map((l) => l.map((g) => ({ ...g, char: LETTER_LOOK_ALIKES[g.char] ?? g.char }))) };
   return readVocabulary(letters, VOCABULARIES.blood);
@@ -151,7 +156,14 @@ function readNik(span: ValueSpan | null, printed: PrintedCard): Reading {
   // One wrong digit makes the whole NIK wrong: the weakest digit weighs as much as the average.
   const weakest = nik.digitScores.length ? Math.min(...nik.digitScores) : 0;
   const consistent = check.valid ? (check.warnings.length === 0 ? 1 : 0.9) : 0.6;
-  return { value: nik.digits, asRead: nik.digits, confidence: clamp01(meanScore(glyphs) * (0.5 + 0.5 * weakest) * consistent), glyphs };
+  return {
+    value: nik.digits,
+    asRead: nik.digits,
+    confidence: clamp01(meanScore(glyphs) * (0.5 + 0.5 * weakest) * consistent),
+    glyphs,
+    labelSure: labelSure(span),
+    nik: { valid: check.valid, warnings: check.warnings.length, agreement: nik.agreement, rereads: nik.rereads },
+  };
 }
 
 /** What a printed date can be read as: digits, their look-alikes (src/ktp/look-alikes.ts), separators. */
@@ -188,8 +200,8 @@ function readBirth(span: ValueSpan | undefined): { pob: Reading; dob: Reading } 
   const place = placeGlyphs.length ? readPlaceName(placeGlyphs, score) : null;
   const dateGlyphs = cut < 0 ? [] : glyphs.slice(cut);
   return {
-    pob: place ? { value: place.value, asRead: place.asRead, confidence: place.confidence, glyphs: placeGlyphs } : NONE,
-    dob: date ? { value: date, asRead: date, confidence: clamp01(meanScore(dateGlyphs) * labelFactor(span)), glyphs: dateGlyphs } : NONE,
+    pob: place ? { ...placeReading(place, placeGlyphs), labelSure: labelSure(span) } : NONE,
+    dob: date ? { value: date, asRead: date, confidence: clamp01(meanScore(dateGlyphs) * labelFactor(span)), glyphs: dateGlyphs, labelSure: labelSure(span) } : NONE,
   };
 }
 
@@ -198,7 +210,8 @@ function readRtRwField(span: ValueSpan | undefined): { rt: Reading; rw: Reading 
   const parsed = span && glyphs.length ? readRtRw(glyphCompact(glyphs)) : null;
   if (!span || !parsed) return { rt: NONE, rw: NONE };
   const confidence = clamp01(meanScore(glyphs) * labelFactor(span) * (parsed.exact ? 1 : 0.6));
-  return { rt: { value: parsed.rt, asRead: parsed.rt, confidence, glyphs }, rw: { value: parsed.rw, asRead: parsed.rw, confidence, glyphs } };
+  const support = { vouched: parsed.exact, labelSure: labelSure(span) };
+  return { rt: { value: parsed.rt, asRead: parsed.rt, confidence, glyphs, ...support }, rw: { value: parsed.rw, asRead: parsed.rw, confidence, glyphs, ...support } };
 }
 
 /**
@@ -212,7 +225,8 @@ function readIssue(side: SideText[], provinceCode: string | null): { city: Readi
   for (const s of side) {
     const d = printedDate(s.glyphs);
     if (d && s.glyphs.length >= 8) {
-      date = { value: d, asRead: d, confidence: meanScore(s.glyphs), glyphs: s.glyphs };
+      // Found by where it is printed, not by a label.
+      date = { value: d, asRead: d, confidence: meanScore(s.glyphs), glyphs: s.glyphs, labelSure: false };
       dateAt = s.cy;
       break;
     }
@@ -221,8 +235,18 @@ function readIssue(side: SideText[], provinceCode: string | null): { city: Readi
   const place = lettered[lettered.length - 1];
   if (!place) return { city: NONE, date };
   const read = readPlaceName(place.glyphs, meanScore(place.glyphs), provinceCode);
-  return { city: { value: read.value, asRead: read.asRead, confidence: read.confidence, glyphs: place.glyphs }, date };
+  return { city: placeReading(read, place.glyphs), date };
 }
+
+/** A place name's reading: the region tables vouch for it when they know it. */
+const placeReading = (p: PlaceReading, glyphs: readonly Glyph[]): Reading => ({
+  value: p.value,
+  asRead: p.asRead,
+  confidence: p.confidence,
+  glyphs,
+  vouched: p.code !== null,
+  labelSure: false,
+});
 
 function boxOf(glyphs: readonly Glyph[]): Box | null {
   if (glyphs.length === 0) return null;
@@ -240,6 +264,8 @@ export interface CardReading {
   asRead: RawKtpFields;
   /** Where each value was read, in page pixels (not rounded: the caller maps them to the source). */
   boxes: FieldBoxes;
+  /** What each field's confidence was calibrated from (tools/calibrate.ts fits on it). */
+  evidence: Record<keyof RawKtpFields, Features>;
 }
 
 /** Every field of the card from its layout. */
@@ -260,8 +286,9 @@ export function readFields(layout: CardLayout): CardReading {
     city: city?.value || null,
   });
 
-  const place = (p: ReturnType<typeof readRegion>, glyphs: readonly Glyph[]): Reading =>
-    p ? { value: p.value, asRead: p.asRead, confidence: p.confidence, glyphs } : NONE;
+  // A header is found by its own words (PROVINSI, KABUPATEN/KOTA); a row's label by the reader.
+  const place = (p: ReturnType<typeof readRegion>, glyphs: readonly Glyph[], span?: ValueSpan): Reading =>
+    p ? { ...placeReading(p, glyphs), labelSure: span ? labelSure(span) : true } : NONE;
   const rtrw = readRtRwField(f.rtrw);
   const issue = readIssue(layout.side, province?.code ?? null);
 
@@ -274,8 +301,8 @@ export function readFields(layout: CardLayout): CardReading {
     address: readFreeText(f.address, separateAddressTokens),
     rt: rtrw.rt,
     rw: rtrw.rw,
-    village: place(village, allGlyphs(f.village)),
-    district: place(district, allGlyphs(f.district)),
+    village: place(village, allGlyphs(f.village), f.village),
+    district: place(district, allGlyphs(f.district), f.district),
     city: place(city, layout.regencyHeader ?? []),
     province: place(province, provinceGlyphs ?? []),
     religion: readVocabulary(f.religion, VOCABULARIES.religion),
@@ -292,13 +319,17 @@ export function readFields(layout: CardLayout): CardReading {
   const asRead = {} as RawKtpFields;
   const confidence: FieldConfidence = {};
   const boxes: FieldBoxes = {};
+  const evidence = {} as Record<keyof RawKtpFields, Features>;
   for (const [key, r] of Object.entries(readings) as [keyof RawKtpFields, Reading][]) {
     fields[key] = tidy(r.value);
     asRead[key] = tidy(r.asRead);
-    confidence[key] = fields[key] ? Math.round(clamp01(r.confidence) * 1000) / 1000 : 0;
+    evidence[key] = evidenceOf(r.glyphs, { ...r, prior: r.confidence });
+    // The chance the value is exactly what the card prints (reading/calibration.ts).
+    const p = calibrated(FIELD_GROUPS[key], evidence[key]);
+    confidence[key] = fields[key] ? Math.round((r.nik && r.nik.rereads > 0 ? Math.min(p, nikAgreementCap(r.nik.agreement)) : p) * 1000) / 1000 : 0;
     const box = boxOf(r.glyphs);
     if (box && fields[key]) boxes[key] = box;
   }
   if (layout.photo) boxes.portrait = { ...layout.photo };
-  return { fields, confidence, asRead, boxes };
+  return { fields, confidence, asRead, boxes, evidence };
 }

@@ -16,6 +16,8 @@ export interface Glyph {
   alternative?: { char: string; score: number };
   /** Ink darkness against the paper, 0..1, when the engine measured it (see OcrLine). */
   ink?: number;
+  /** The other readings of the glyph's line, when the engine read it more than once (see OcrLine). */
+  rereads?: OcrLine['rereads'];
   /**
    * A word boundary we are sure of: the recogniser printed a space here, or the glyph opens a new
    * detected box. Gaps the recogniser swallowed are found later, in spaces.ts.
@@ -96,6 +98,7 @@ export function lineGlyphs(line: OcrLine): Glyph[] {
         score: Number.isFinite(extent.score) ? extent.score : line.score,
         ...(parts.length === 1 && extent.alternative ? { alternative: { ...extent.alternative, char: foldChar(extent.alternative.char) } } : {}),
         ...(extent.ink !== undefined ? { ink: extent.ink } : {}),
+        ...(line.rereads ? { rereads: line.rereads } : {}),
         breakBefore: pendingBreak,
       });
       pendingBreak = false;

@@ -10,7 +10,7 @@ import { tidy } from './text.ts';
  * in six variants (8,800 letter pairs, 686 spaces): 0.15 missed none and invented 9, all but one in
  * blurred images; 0.12 invented 14, 0.18 missed one.
  */
-const SPACE_GAP = 0.15;
+export const SPACE_GAP = 0.15;
 
 /** Never a space before these: the card prints `S.E.,` and `006/003`. */
 const NO_SPACE_BEFORE = new Set([',', '.', '/', '-', ')', ':']);
@@ -36,18 +36,12 @@ export type GapKind = 'space' | 'none' | 'unsure-space' | 'unsure-none';
  */
 export function gapKinds(glyphs: readonly Glyph[], threshold = SPACE_GAP, punctuation = true): GapKind[] {
   if (glyphs.length === 0) return [];
-  const gaps: number[] = [];
-  for (let i = 1; i < glyphs.length; i++) {
-    if (!glyphs[i]!.breakBefore) gaps.push(glyphs[i]!.x0 - glyphs[i - 1]!.x1);
-  }
-  // Too few gaps to know what is typical: a space is what stands out from no gap at all.
-  const typical = gaps.length >= 3 ? Math.max(0, median(gaps)) : 0;
-  const height = Math.max(1, median(glyphs.map((g) => g.y1 - g.y0)));
+  const ratios = gapRatios(glyphs);
   const kinds: GapKind[] = ['none'];
   for (let i = 1; i < glyphs.length; i++) {
     const prev = glyphs[i - 1]!;
     const g = glyphs[i]!;
-    const ratio = (g.x0 - prev.x1 - typical) / height;
+    const ratio = ratios[i]!;
     let kind: GapKind;
     // A dot's or comma's ink extent is a guess (the glyph is a speck that blur merges into the
     // next one): after one, no gap short of a sure space is sure, and the abbreviation rules
@@ -72,6 +66,22 @@ export function gapKinds(glyphs: readonly Glyph[], threshold = SPACE_GAP, punctu
     kinds.push(kind);
   }
   return kinds;
+}
+
+/**
+ * The gap before each glyph beyond the run's typical gap, in line heights (index 0 is 0): what
+ * gapKinds compares with the space threshold, and what the confidence weighs as the doubt of a
+ * space (reading/evidence.ts).
+ */
+export function gapRatios(glyphs: readonly Glyph[]): number[] {
+  const gaps: number[] = [];
+  for (let i = 1; i < glyphs.length; i++) {
+    if (!glyphs[i]!.breakBefore) gaps.push(glyphs[i]!.x0 - glyphs[i - 1]!.x1);
+  }
+  // Too few gaps to know what is typical: a space is what stands out from no gap at all.
+  const typical = gaps.length >= 3 ? Math.max(0, median(gaps)) : 0;
+  const height = Math.max(1, median(glyphs.map((g) => g.y1 - g.y0)));
+  return glyphs.map((g, i) => (i === 0 ? 0 : (g.x0 - glyphs[i - 1]!.x1 - typical) / height));
 }
 
 /** Marks an unsure gap in a text, with the geometry's guess, for the rules below to settle. */

@@ -67,3 +67,42 @@ describe('readNikFromGlyphs', () => {
     expect(readNikFromGlyphs(nikRow(''), CARD)).toBeNull();
   });
 });
+
+describe('readNikFromGlyphs: the NIK row read more than once', () => {
+  /** The row with other readings of its line attached, as the engine attaches them (engine/nik-rereads.ts). */
+  const withRereads = (glyphs: Glyph[], ...texts: string[]): Glyph[] => {
+    const rereads = texts.map((t) => [...t].map((char) => ({ char, score: 0.97 })));
+    return glyphs.map((g) => ({ ...g, rereads }));
+  };
+
+  it('says how many other readings agreed with the digits it reports', () => {
+    const reading = readNikFromGlyphs(withRereads(nikRow(NIK), `NIK : ${NIK}`, NIK, '3308062009880071'), CARD);
+    expect(reading).toMatchObject({ digits: NIK, rereads: 3 });
+    expect(reading!.agreement).toBeCloseTo(2 / 3, 5);
+  });
+
+  it('takes the digit every other reading agrees on where the first one hesitated', () => {
+    const misread = '3308062009880017';
+    const reading = readNikFromGlyphs(withRereads(nikRow(misread, { 15: { score: 0.55 } }), NIK, NIK, NIK), CARD);
+    expect(reading).toMatchObject({ digits: NIK, agreement: 1 });
+    expect(reading!.digitScores[15]).toBeCloseTo(0.97, 5);
+  });
+
+  it('never changes a digit the first reading was sure of, whatever the others read', () => {
+    const other = '3308062009880017';
+    const reading = readNikFromGlyphs(withRereads(nikRow(NIK), other, other, other), CARD);
+    expect(reading).toMatchObject({ digits: NIK, agreement: 0 });
+  });
+
+  it('takes the 16 digits two other readings agree on when the first lost a digit, if they pass the checks', () => {
+    const short = '330806200988011';
+    expect(readNikFromGlyphs(withRereads(nikRow(short), NIK, NIK, short), CARD)).toMatchObject({ digits: NIK });
+    // Two readings agreeing on a NIK the checks reject leave the first reading as it was.
+    const bad = '9908062009880011';
+    expect(readNikFromGlyphs(withRereads(nikRow(short), bad, bad), CARD)).toMatchObject({ digits: short, agreement: 0 });
+  });
+
+  it('reports no agreement when the row was read once', () => {
+    expect(readNikFromGlyphs(nikRow(NIK), CARD)).toMatchObject({ digits: NIK, rereads: 0, agreement: 0 });
+  });
+});

@@ -58,6 +58,18 @@ describe('readCard', () => {
     expect(read(doubtful)!.confidence.work!).toBeLessThan(sure);
   });
 
+  it('reports a NIK under 0.95 when the other readings of its row disagree, and as sure as before when they agree', () => {
+    const nik = read(enginePage(MARIA))!.fields.id;
+    const other = `${nik.slice(0, 15)}${nik[15] === '7' ? '1' : '7'}`;
+    const reread = (...texts: string[]) => replacing('NIK', (l) => [{ ...l, rereads: texts.map((t) => [...t].map((char) => ({ char, score: 0.98 }))) }]);
+    const agreed = read(enginePage(MARIA, reread(nik, nik, nik)))!;
+    const disputed = read(enginePage(MARIA, reread(nik, other, other)))!;
+    expect(agreed.fields.id).toBe(nik);
+    expect(disputed.fields.id).toBe(nik);
+    expect(disputed.confidence.id).toBeLessThan(0.95);
+    expect(agreed.confidence.id).toBeGreaterThan(disputed.confidence.id!);
+  });
+
   it('joins a name and an address that wrap onto a second line', () => {
     const card: CardText = {
       ...MARIA,
@@ -108,8 +120,9 @@ describe('readCard', () => {
 
   it('takes a blood-type label with nothing after it for the dash the detector missed', () => {
     const card = read(enginePage({ ...MARIA, blood: '' }));
+    // Its confidence is the calibration's: on the tuning cards every such label was the dash
+    // (11 of 11), so it is no longer pinned under 0.6 as the reader's own guess was.
     expect(card?.fields.blood_type).toBe('-');
-    expect(card?.confidence.blood_type).toBeLessThan(0.6);
   });
 
   it('reads a dated Berlaku Hingga and the Kepercayaan label', () => {
