@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gql } from '@apollo/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RECOGNIZE_KTP_OPERATION } from '../../src/schema/operations.ts';
@@ -6,13 +9,19 @@ import { startGatewayServer, type GatewayServer } from '../support/gateway-serve
 import { testJpeg } from '../support/images.ts';
 import { apolloClient, jpegFile } from './support/apollo.ts';
 import { readParts, uploadRequest } from './support/incremental.ts';
-import { composeSupergraph, fetchSubgraphSdl, startHiveGateway, startUsersSubgraph, type Listening } from './support/supergraph.ts';
+import { parseArguments } from '../../examples/compose-supergraph.ts';
+import { startHiveGateway, startUsersSubgraph, writeSupergraph, type Listening } from './support/supergraph.ts';
 
 /**
  * The README's "Behind a gateway" recipe for Hive Gateway, run for real: our subgraph and a
- * users subgraph on loopback, the supergraph composed here with The Guild's composer from what
- * each serves, Hive Gateway in front, Apollo Client with the upload link as a frontend would.
+ * users subgraph on loopback, the supergraph written by `examples/compose-supergraph.ts` (what
+ * `npm run supergraph` runs) from what each serves, Hive Gateway in front of that file, Apollo
+ * Client with the upload link as a frontend would.
  */
+const DOCS = readFileSync(new URL('../../docs/gateways.md', import.meta.url), 'utf8');
+/** The `@defer` query docs/gateways.md shows for gateways: the test runs that very text. */
+const DOCUMENTED_DEFER_QUERY = /```graphql\n([^`]*@defer[^`]*)```/.exec(DOCS)?.[1];
+let scratch: string;
 let ktp: GatewayServer;
 let users: Listening;
 let hive: Listening;
@@ -28,17 +37,18 @@ beforeAll(async () => {
     if (seen.contentType.startsWith('application/json')) request.on('data', (chunk: Buffer) => (seen.body += chunk.toString()));
   });
   users = await startUsersSubgraph();
-  const ktpUrl = `${ktp.origin}/subgraph`;
-  const supergraph = composeSupergraph([
-    { name: 'ktp', url: ktpUrl, sdl: await fetchSubgraphSdl(ktpUrl) },
-    { name: 'users', url: users.url, sdl: await fetchSubgraphSdl(users.url) },
-  ]);
-  hive = await startHiveGateway(supergraph);
+  scratch = mkdtempSync(join(tmpdir(), 'ktp-supergraph-'));
+  const out = join(scratch, 'supergraph.graphql');
+  const { subgraphs } = parseArguments([`ktp=${ktp.origin}/subgraph`, `users=${users.url}`]);
+  const written = await writeSupergraph(subgraphs, out);
+  expect(readFileSync(out, 'utf8')).toBe(written);
+  hive = await startHiveGateway(readFileSync(out, 'utf8'));
 });
 afterAll(async () => {
   await hive?.close();
   await users?.close();
   await ktp?.close();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -85,19 +95,10 @@ describe('uploads through Hive Gateway', () => {
   it('delivers deferred nikCheck and confidence incrementally, fetched back from the subgraph by contentHash', async () => {
     const bytes = await testJpeg(10_004);
     const before = subgraphRequests.length;
+    expect(DOCUMENTED_DEFER_QUERY).toContain('contentHash');
     const response = await uploadRequest(
       hive.url,
-      `mutation ($image: Upload!) {
-        recognizeKtp(image: $image) {
-          __typename
-          ... on KtpIdentity {
-            nik
-            name
-            contentHash
-            ... @defer { nikCheck { valid provinceName birthDate gender } confidence { field confidence } }
-          }
-        }
-      }`,
+      DOCUMENTED_DEFER_QUERY!,
       bytes,
     );
     expect(response.headers.get('content-type')).toMatch(/^multipart\/mixed/);
@@ -122,6 +123,17 @@ describe('uploads through Hive Gateway', () => {
     expect(seen[1]!.body).toContain('_entities');
     expect(seen[1]!.body).toContain(sha256(bytes));
     expect(ktp.fake.callsFor(sha256(bytes))).toBe(1);
+  });
+
+  it('refuses a malformed subgraph argument and a URL that serves no subgraph SDL, by name', async () => {
+    expect(() => parseArguments(['ktp'])).toThrow('not a subgraph: "ktp" (expected name=http://host:port/path)');
+    expect(() => parseArguments(['--out=x.graphql'])).toThrow(/no subgraphs given/);
+    // `/graphql` never serves federation's `_service`: composing from it is a clear error, no file.
+    const out = join(scratch, 'from-graphql.graphql');
+    await expect(writeSupergraph([{ name: 'ktp', url: ktp.graphqlUrl }], out)).rejects.toThrow(
+      `no subgraph SDL from ${ktp.graphqlUrl} (HTTP 200): Cannot query field "_service" on type "Query".`,
+    );
+    expect(() => readFileSync(out)).toThrow(/ENOENT/);
   });
 
   it('answers queries that span both subgraphs', async () => {

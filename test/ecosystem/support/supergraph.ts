@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway';
-import { composeServices } from '@theguild/federation-composition';
 import { parse } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 
@@ -52,24 +51,8 @@ export async function startUsersSubgraph(): Promise<Listening> {
   return listen(createServer(yoga), '/graphql');
 }
 
-/** A subgraph's SDL as a platform team's composition step fetches it: `{ _service { sdl } }`. */
-export async function fetchSubgraphSdl(url: string): Promise<string> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: '{ _service { sdl } }' }),
-  });
-  const body = (await response.json()) as { data?: { _service: { sdl: string } }; errors?: unknown[] };
-  if (!body.data) throw new Error(`no SDL from ${url}: ${JSON.stringify(body.errors)}`);
-  return body.data._service.sdl;
-}
-
-/** Composes the supergraph with The Guild's composer, as Hive's schema registry does. */
-export function composeSupergraph(subgraphs: { name: string; url: string; sdl: string }[]): string {
-  const result = composeServices(subgraphs.map(({ name, url, sdl }) => ({ name, url, typeDefs: parse(sdl) })));
-  if (result.errors?.length) throw new Error(`composition failed: ${result.errors.map((e) => e.message).join('; ')}`);
-  return result.supergraphSdl!;
-}
+// Fetching and composing are the README recipe itself: the tests run what users run.
+export { composeSupergraph, fetchSubgraphSdl, writeSupergraph } from '../../../examples/compose-supergraph.ts';
 
 /**
  * Hive Gateway configured as the README's "Behind a gateway" recipe says, in-process on a
