@@ -4,7 +4,7 @@ import { DOCUMENTS, FAMILIES, generateFamilyCard, renderDocument } from '../../t
 
 describe('synthetic KTP renderer families', () => {
   it('lists at least four families, classic among them', () => {
-    expect(FAMILIES).toEqual(['classic', 'dejavu', 'phone', 'screenshot', 'scan']);
+    expect(FAMILIES).toEqual(['classic', 'dejavu', 'phone', 'screenshot', 'scan', 'hardphoto']);
   });
 
   it('classic is generateCard itself: the fixtures stay byte for byte', async () => {
@@ -13,7 +13,7 @@ describe('synthetic KTP renderer families', () => {
     expect(card.nikIs16Digits).toBe(true);
   });
 
-  it.each(['dejavu', 'phone', 'screenshot', 'scan'] as const)('%s: same seed, same truth and bytes; another family, another card', async (family) => {
+  it.each(['dejavu', 'phone', 'screenshot', 'scan', 'hardphoto'] as const)('%s: same seed, same truth and bytes; another family, another card', async (family) => {
     const a = generateFamilyCard(7, family);
     const b = generateFamilyCard(7, family);
     expect(a.truth).toEqual(b.truth);
@@ -34,6 +34,31 @@ describe('synthetic KTP renderer families', () => {
       expect(width).toBeGreaterThanOrEqual(min);
       expect(width).toBeLessThanOrEqual(max);
     }
+  });
+
+  it('hardphoto: a 1200x900 frame, some of them turned by a quarter, JPEG', async () => {
+    const sizes = new Set<string>();
+    for (const seed of [1, 2, 9, 10]) {
+      const { bytes, ext } = await generateFamilyCard(seed, 'hardphoto').render();
+      const { width, height, format } = await sharp(bytes).metadata();
+      expect([ext, format]).toEqual(['jpg', 'jpeg']);
+      sizes.add(`${width}x${height}`);
+    }
+    expect([...sizes].sort()).toEqual(['1200x900', '900x1200']);
+  });
+
+  it('hardphoto: its truth is what the drawing family prints, quirks and all, never a scan', () => {
+    const cards = Array.from({ length: 60 }, (_, i) => generateFamilyCard(i + 1, 'hardphoto'));
+    // Drawn by the classic renderer (plain values) and by the others (their quirks).
+    expect(cards.filter((c) => c.truth.dob.includes('/') || c.truth.gender === 'MALE' || c.truth.gender === 'FEMALE').length).toBeGreaterThan(0);
+    expect(cards.filter((c) => /^\d{16}$/.test(c.truth.id) && c.nikIs16Digits).length).toBeGreaterThan(40);
+    for (const c of cards) {
+      expect(c.id).toMatch(/^hardphoto-\d{5}$/);
+      expect(c.truth.id).toBeTruthy();
+      expect(c.truth.name).toBeTruthy();
+    }
+    // Not the phone family's cards photographed again: another identity for the same seed.
+    expect(generateFamilyCard(7, 'hardphoto').truth.id).not.toBe(generateFamilyCard(7, 'phone').truth.id);
   });
 
   it('prints what other generators print: malformed and inconsistent NIKs, free-text occupations, slash dates, off-format values, WNA cards', () => {

@@ -16,6 +16,7 @@ describe('bench:accuracy --misses', () => {
     [['--family', 'scan', '--seed', '1', '--count', '1']],
     [['--family', 'scan', '--seed', '7000', '--count', '1']],
     [['--family', 'phone', '--seed', '495', '--count', '10']],
+    [['--family', 'hardphoto', '--seed', '1099', '--count', '1']],
   ])('refuses a held-out range: %j', (args) => {
     const child = run(...args, '--misses', '--no-raw');
     expect(child.status).toBe(2);

@@ -6,7 +6,8 @@
  * overlays and degradations, and in what they print: off-vocabulary and off-format values,
  * malformed and inconsistent NIKs, slash dates, orange WNA cards.
  *
- * `classic` is the original renderer (render.ts), byte for byte; the others are drawn here.
+ * `classic` is the original renderer (render.ts), byte for byte; `hardphoto` is a hard phone photo
+ * of a card drawn by another family (hard-photo.ts); the others are drawn here.
  */
 import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import type { SKRSContext2D } from '@napi-rs/canvas';
@@ -18,8 +19,10 @@ import { createRng, type Rng } from './rng.ts';
 import type { CardData } from './truth.ts';
 import { fromRaw, jpeg, photoVariant, png, type Raw, type RenderedImage } from './variants.ts';
 
-export const FAMILIES = ['classic', 'dejavu', 'phone', 'screenshot', 'scan'] as const;
+export const FAMILIES = ['classic', 'dejavu', 'phone', 'screenshot', 'scan', 'hardphoto'] as const;
 export type Family = (typeof FAMILIES)[number];
+/** The families drawn by this file's renderer (`classic` is render.ts; `hardphoto` photographs another family's card, hard-photo.ts). */
+export type DrawnFamily = Exclude<Family, 'classic' | 'hardphoto'>;
 
 /**
  * The family no reader change may be tuned on: written and committed before the reader was tuned
@@ -56,7 +59,7 @@ interface Style {
   degrade: 'clean-or-jpeg' | 'phone' | 'screenshot' | 'scan';
 }
 
-const STYLES: Record<Exclude<Family, 'classic'>, Style> = {
+const STYLES: Record<DrawnFamily, Style> = {
   // A mock-up generator in DejaVu Sans with an OCR-A NIK: small images, a wide label column, the
   // issue block low beside the rows, a diagonal "KARTU TANDA PENDUDUK" watermark.
   dejavu: {
@@ -171,7 +174,7 @@ export interface FamilyCard {
 const slashed = (date: string) => date.replaceAll('-', '/');
 
 /** The family's variations on the identity (only for the new families; classic prints the data as it is). */
-export function familyTruth(data: CardData, family: Exclude<Family, 'classic'>, rng: Rng): FamilyCard {
+export function familyTruth(data: CardData, family: DrawnFamily, rng: Rng): FamilyCard {
   const q = STYLES[family].quirks;
   const t: RawKtpFields = { ...data.truth };
   const wna = rng.chance(q.wna);
@@ -277,7 +280,7 @@ function wrap(ctx: SKRSContext2D, s: string, maxWidth: number): string[] {
 }
 
 /** The card as this family's generator draws it, as raw RGBA. */
-export function renderFamilyCard(data: CardData, card: FamilyCard, family: Exclude<Family, 'classic'>, rng: Rng): Raw {
+export function renderFamilyCard(data: CardData, card: FamilyCard, family: DrawnFamily, rng: Rng): Raw {
   loadFamilyFonts();
   const style = STYLES[family];
   const W = Math.round(rng.range(style.width[0], style.width[1]));
@@ -407,7 +410,7 @@ async function scan(card: Raw, rng: Rng): Promise<RenderedImage> {
 }
 
 /** The family's image of a card: its own degradations of the drawn card. */
-export async function degradeFamilyCard(card: Raw, family: Exclude<Family, 'classic'>, rng: Rng): Promise<RenderedImage> {
+export async function degradeFamilyCard(card: Raw, family: DrawnFamily, rng: Rng): Promise<RenderedImage> {
   switch (STYLES[family].degrade) {
     case 'clean-or-jpeg':
       return rng.chance(0.5) ? { bytes: await png(fromRaw(card).removeAlpha()), ext: 'png' } : { bytes: await jpeg(fromRaw(card).removeAlpha(), rng.int(65, 85)), ext: 'jpg' };

@@ -14,7 +14,8 @@ import { createRng } from './rng.ts';
 import { generateCardData } from './truth.ts';
 import type { CardData } from './truth.ts';
 import { BENCH_VARIANTS, VARIANTS, isVariant, renderVariant } from './variants.ts';
-import { degradeFamilyCard, familyRng, familyTruth, renderFamilyCard, type Family } from './families.ts';
+import { degradeFamilyCard, familyRng, familyTruth, renderFamilyCard, type Family, type FamilyCard } from './families.ts';
+import { HARD_PHOTO_SOURCES, hardPhoto } from './hard-photo.ts';
 import type { ImageExt, Raw, RenderedImage, Variant } from './variants.ts';
 
 export { BENCH_VARIANTS, VARIANTS, isVariant };
@@ -42,21 +43,18 @@ const TRUTH_KEYS = [
   'religion', 'marital_status', 'work', 'nationnality', 'blood_type', 'valid_until', 'issue_city', 'issue_date',
 ] as const satisfies readonly (keyof RawKtpFields)[];
 
+/** A drawn canvas's pixels as raw RGBA. */
+function canvasToRaw(canvas: ReturnType<typeof renderCardCanvas>): Raw {
+  const img = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  return { data: Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), width: canvas.width, height: canvas.height, channels: 4 };
+}
+
 export function generateCard(seed: number): SyntheticCard {
   if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
   const data: CardData = generateCardData(createRng(seed, 'truth'));
   let clean: Raw | undefined;
   const cleanRaw = (): Raw => {
-    if (!clean) {
-      const canvas = renderCardCanvas(data, createRng(seed, 'layout'));
-      const img = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-      clean = {
-        data: Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength),
-        width: canvas.width,
-        height: canvas.height,
-        channels: 4,
-      };
-    }
+    clean ??= canvasToRaw(renderCardCanvas(data, createRng(seed, 'layout')));
     return clean;
   };
   const truth = Object.fromEntries(TRUTH_KEYS.map((k) => [k, data.truth[k]])) as unknown as RawKtpFields;
@@ -142,8 +140,15 @@ export function generateFamilyCard(seed: number, family: Family): FamilyCardImag
   }
   if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
   const data = generateCardData(familyRng(seed, family, 'truth'));
-  const printed = familyTruth(data, family, familyRng(seed, family, 'quirks'));
+  // A hard photo's card is drawn by one of the other renderers, chosen by the seed; its own streams all the same.
+  const drawer = family === 'hardphoto' ? familyRng(seed, family, 'source').pick(HARD_PHOTO_SOURCES) : family;
+  const printed: FamilyCard =
+    drawer === 'classic' ? { truth: data.truth, wna: false, nikIs16Digits: true } : familyTruth(data, drawer, familyRng(seed, family, 'quirks'));
   const truth = Object.fromEntries(TRUTH_KEYS.map((k) => [k, printed.truth[k]])) as unknown as RawKtpFields;
+  const draw = (): Raw => {
+    const layout = familyRng(seed, family, 'layout');
+    return drawer === 'classic' ? canvasToRaw(renderCardCanvas(data, layout)) : renderFamilyCard(data, printed, drawer, layout);
+  };
   return {
     id: `${family}-${String(seed).padStart(5, '0')}`,
     seed,
@@ -151,8 +156,8 @@ export function generateFamilyCard(seed: number, family: Family): FamilyCardImag
     truth,
     nikIs16Digits: printed.nikIs16Digits,
     render: async () => {
-      const raw = renderFamilyCard(data, printed, family, familyRng(seed, family, 'layout'));
-      return degradeFamilyCard(raw, family, familyRng(seed, family, 'degrade'));
+      const degrade = familyRng(seed, family, 'degrade');
+      return family === 'hardphoto' ? hardPhoto(draw(), degrade) : degradeFamilyCard(draw(), family, degrade);
     },
   };
 }

@@ -121,25 +121,53 @@ export function homography(from: readonly Pt[], to: readonly Pt[]): (x: number, 
   };
 }
 
+/** How a photo of the card on a table is taken (composeOnTable); TABLE_PHOTO is the `photo` variant's. */
+export interface TableShot {
+  /** The card's width as a share of the frame's, [min, max]. */
+  cardShare: readonly [number, number];
+  /** How far the card is turned on the table, in degrees either way. */
+  maxTurnDegrees: number;
+  /** Keystone: how much shorter the far side is than the near one, as a share of the card's height, [min, max]. */
+  keystone: readonly [number, number];
+  /**
+   * Extra light at frame pixel (x, y), card pixel (u, v) (outside the card when off it): the
+   * pixel is multiplied by `gain`, then pulled towards white by `lift` (0..1). None by default.
+   */
+  shade?: (x: number, y: number, u: number, v: number) => { gain: number; lift: number };
+}
+
+/** The `photo` variant's shot: the card fills most of the frame, seen slightly off-axis. */
+export const TABLE_PHOTO: TableShot = { cardShare: [0.68, 0.8], maxTurnDegrees: 3, keystone: [0.02, 0.05] };
+
 /**
- * The photo-like variant: the card, smaller, on a table, seen slightly off-axis (perspective warp by
- * inverse mapping with bilinear sampling, rounded corners), under uneven light, with sensor noise, as JPEG.
+ * The photo-like variant: the card, smaller, on a table, seen slightly off-axis, under uneven
+ * light, with sensor noise, softened, as JPEG (composeOnTable with TABLE_PHOTO).
  */
 export async function photoVariant(card: Raw, rng: Rng, frame: { width: number; height: number } = { width: 1200, height: 900 }): Promise<Buffer> {
+  return jpeg(fromRaw(composeOnTable(card, rng, frame, TABLE_PHOTO)).blur(0.6), rng.int(78, 88));
+}
+
+/**
+ * The card on a table in a `frame`-sized photo as raw RGB: placed and seen off-axis as `shot`
+ * says (perspective warp by inverse mapping with bilinear sampling, rounded corners), its shadow
+ * on the table, uneven light and sensor noise. Shared by the `photo` variant, the `phone` family
+ * and the `hardphoto` family; the rng is drawn in the same order whatever the shot.
+ */
+export function composeOnTable(card: Raw, rng: Rng, frame: { width: number; height: number }, shot: TableShot): Raw {
   const OW = frame.width;
   const OH = frame.height;
   const cw = card.width;
   const ch = card.height;
   // Card size in the photo and its placement.
-  const scale = rng.range(0.68, 0.8) * (OW / cw);
+  const scale = rng.range(shot.cardShare[0], shot.cardShare[1]) * (OW / cw);
   const w = cw * scale;
   const h = ch * scale;
   const cx = OW / 2 + rng.range(-(OW - w) / 2 + 40, (OW - w) / 2 - 40);
   const cy = OH / 2 + rng.range(-(OH - h) / 2 + 40, (OH - h) / 2 - 40);
-  const angle = (rng.range(-3, 3) * Math.PI) / 180;
+  const angle = (rng.range(-shot.maxTurnDegrees, shot.maxTurnDegrees) * Math.PI) / 180;
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
-  const persp = rng.range(0.02, 0.05);
+  const persp = rng.range(shot.keystone[0], shot.keystone[1]);
   const side = rng.chance(0.5) ? 1 : -1;
   const corners: Pt[] = (
     [
@@ -238,12 +266,23 @@ export async function photoVariant(card: Raw, rng: Rng, frame: { width: number; 
       const d2 = ((x - hx) ** 2 + (y - hy) ** 2) / (hR * hR);
       const light = 0.97 - lStrength / 2 + lStrength * (nx + 0.5) + hS * Math.exp(-d2);
       const n = (nrng() + nrng() - 1) * noise;
-      out[o] = clamp(r * light * tint[0] + n);
-      out[o + 1] = clamp(g * light * tint[1] + n);
-      out[o + 2] = clamp(b * light * tint[2] + n);
+      if (shot.shade) {
+        const { gain, lift } = shot.shade(x, y, u, v);
+        const lit = (c: number) => {
+          const d = c * gain;
+          return d + (255 - d) * lift;
+        };
+        out[o] = clamp(lit(r * light * tint[0]) + n);
+        out[o + 1] = clamp(lit(g * light * tint[1]) + n);
+        out[o + 2] = clamp(lit(b * light * tint[2]) + n);
+      } else {
+        out[o] = clamp(r * light * tint[0] + n);
+        out[o + 1] = clamp(g * light * tint[1] + n);
+        out[o + 2] = clamp(b * light * tint[2] + n);
+      }
     }
   }
-  return jpeg(fromRaw({ data: out, width: OW, height: OH, channels: 3 }).blur(0.6), rng.int(78, 88));
+  return { data: out, width: OW, height: OH, channels: 3 };
 }
 
 const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
