@@ -85,6 +85,9 @@ describe('bad requests get a clear 4xx or GraphQL error, never a 500, and cost n
     const before = fake.calls.length;
     const url = new URL(gw.graphqlUrl);
     const chunk = Buffer.alloc(64 * 1024, 0x41);
+    // The server answers 413 and closes; a write racing that close may fail (EPIPE, ECONNRESET) before
+    // Node's client has parsed the answer: then the connection was cut, as the README's table says a
+    // client may see, and what is checked is that it was cut once the cap was passed (status 0).
     const { status, text, sent } = await new Promise<{ status: number; text: string; sent: number }>((resolve, reject) => {
       let sent = 0;
       let answered = false;
@@ -102,7 +105,12 @@ describe('bad requests get a clear 4xx or GraphQL error, never a 500, and cost n
         response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString(), sent }));
         response.on('error', reject);
       });
-      client.on('error', (error) => (answered ? undefined : reject(error)));
+      client.on('error', (error: NodeJS.ErrnoException) => {
+        if (answered) return;
+        answered = true;
+        if (error.code === 'EPIPE' || error.code === 'ECONNRESET') resolve({ status: 0, text: '', sent });
+        else reject(error);
+      });
       // One chunk per millisecond, so that the answer is read while sending (as browsers and curl do).
       const pump = () => {
         if (answered) return;
@@ -113,9 +121,11 @@ describe('bad requests get a clear 4xx or GraphQL error, never a 500, and cost n
       };
       pump();
     });
-    expect(status).toBe(413);
-    assertNoSecret(text);
-    expect(JSON.parse(text).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    if (status !== 0) {
+      expect(status).toBe(413);
+      assertNoSecret(text);
+      expect(JSON.parse(text).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    }
     // Refused when the cap was passed, not after the whole body had been read.
     expect(sent).toBeLessThan(MAX_REQUEST_BYTES * 2);
     expect(fake.calls.length).toBe(before);
