@@ -5,6 +5,7 @@ import { parseKeyRing } from '../../src/recognition/key-ring.ts';
 import { startFakeEkycpro, type FakeEkycpro } from '../support/fake-ekycpro.ts';
 import { request } from '../support/gateway-server.ts';
 import { testJpeg } from '../support/images.ts';
+import { sumSeries } from '../support/metrics-text.ts';
 import { describeRedis, rawClient, startOwnRedis, waitForLink, type OwnRedis } from '../support/redis.ts';
 import { startReplica, type Replica } from '../support/shared-gateway.ts';
 import { recognizeKtp } from './scenarios/target.ts';
@@ -38,10 +39,7 @@ describeRedis('when Redis fails (own redis-server)', () => {
   const unsharedMetric = async (replica: Replica) => {
     const response = await request(`${replica.origin}/metrics`);
     expect(response.status).toBe(200);
-    return response.text
-      .split('\n')
-      .filter((line) => line.startsWith('ktp_unshared_paid_calls_total{'))
-      .reduce((total, line) => total + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    return sumSeries(response.text, 'ktp_unshared_paid_calls_total');
   };
 
   beforeAll(async () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { contentHash } from '../../src/recognition/content-hash.ts';
 import { request, startGatewayServer, type GatewayServer, type GatewayServerOptions } from '../support/gateway-server.ts';
 import { testJpeg } from '../support/images.ts';
+import { sumSeries } from '../support/metrics-text.ts';
 import { writeKeyFile } from '../support/key-files.ts';
 import { CONTRACT_ROUTE } from '../support/contract.ts';
 import { CSRF_HEADERS, uploadInit } from '../support/multipart.ts';
@@ -52,10 +53,7 @@ async function usage(key = APP): Promise<Record<string, number>> {
 
 async function paidCallsMetric(): Promise<number> {
   const response = await request(`${gw!.origin}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } });
-  return response.text
-    .split('\n')
-    .filter((line) => line.startsWith('ktp_paid_calls_total{'))
-    .reduce((total, line) => total + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  return sumSeries(response.text, 'ktp_paid_calls_total');
 }
 
 const auditLines = () => gw!.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.audit === 'paid-call');
